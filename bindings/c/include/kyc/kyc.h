@@ -1,0 +1,112 @@
+/* kyc — C ABI (C99). Stable contract for FFI from any language.
+ *
+ * Ownership, once for the whole header:
+ *  - A function returning a non-const pointer, or writing one to an out-parameter, transfers
+ *    ownership to the caller, who frees it with the matching kyc_*_destroy.
+ *  - A function returning `const char*` lends memory owned by its argument; it stays valid until
+ *    that argument is destroyed. kyc_api_version/kyc_version_string return static memory.
+ *  - Every kyc_*_destroy accepts NULL and returns void.
+ *  - On failure, out-parameters are left untouched.
+ *  - Strings are UTF-8 and NUL-terminated. Sizes are size_t.
+ *
+ * Errors: functions that can fail return kyc_status*: NULL means success; otherwise the caller
+ * owns the status (code + message) and frees it with kyc_status_destroy. No C++ exception ever
+ * crosses this boundary.
+ *
+ * Thread-safety: a kyc_engine may be shared by any number of threads. Reports and statuses are
+ * immutable and may be read from any thread; destroy each exactly once.
+ */
+#ifndef KYC_KYC_H
+#define KYC_KYC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define KYC_C_API __declspec(dllexport)
+#else
+#define KYC_C_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped when the C ABI changes incompatibly; additions keep the number. Compare
+ * kyc_api_version() with KYC_C_API_VERSION at start-up to catch a mismatched shared library. */
+#define KYC_C_API_VERSION 1u
+
+/* Error codes; values equal kyc::ErrorCode and never change. */
+typedef enum kyc_code {
+  KYC_OK = 0,
+  KYC_INVALID_ARGUMENT = 1,
+  KYC_INVALID_IMAGE = 2,
+  KYC_UNSUPPORTED_FORMAT = 3,
+  KYC_LIMIT_EXCEEDED = 4,
+  KYC_MODEL_NOT_FOUND = 5,
+  KYC_INVALID_CONFIG = 6,
+  KYC_BACKEND_UNAVAILABLE = 7,
+  KYC_IO_ERROR = 8,
+  KYC_INTERNAL = 9
+} kyc_code;
+
+/* Pixel formats; values equal kyc::PixelFormat. */
+typedef enum kyc_pixel_format {
+  KYC_PIXEL_GRAY = 0,
+  KYC_PIXEL_BGR = 1,
+  KYC_PIXEL_RGB = 2,
+  KYC_PIXEL_BGRA = 3,
+  KYC_PIXEL_RGBA = 4
+} kyc_pixel_format;
+
+typedef struct kyc_engine kyc_engine;
+typedef struct kyc_status kyc_status;
+typedef struct kyc_report kyc_report;
+
+/* An image argument: either encoded bytes (JPEG, PNG, ... decoded by content; width, height,
+ * row_stride and format ignored) or raw pixels (encoded == 0). struct_size must be
+ * sizeof(kyc_image) so the struct can grow. The data is borrowed for the duration of the call. */
+typedef struct kyc_image {
+  uint32_t struct_size;
+  int32_t encoded;  /* 1: data/size are an encoded file; 0: raw pixels */
+  const uint8_t* data;
+  size_t size;      /* bytes available at data (checked against height * row_stride) */
+  int32_t width;
+  int32_t height;
+  int64_t row_stride; /* 0 = tightly packed */
+  kyc_pixel_format format;
+} kyc_image;
+
+KYC_C_API uint32_t kyc_api_version(void);
+KYC_C_API const char* kyc_version_string(void);
+
+KYC_C_API kyc_code kyc_status_code(const kyc_status* status); /* KYC_OK for NULL */
+KYC_C_API const char* kyc_status_message(const kyc_status* status); /* "" for NULL */
+KYC_C_API void kyc_status_destroy(kyc_status* status);
+
+/* config_json: the JSON configuration (see docs), or NULL / "" for defaults. */
+KYC_C_API kyc_status* kyc_engine_create(const char* config_json, kyc_engine** out_engine);
+KYC_C_API void kyc_engine_destroy(kyc_engine* engine);
+
+/* Face match: the largest face of `source` against every face of `target`.
+ * options_json: NULL, or {"distance_threshold": 0.5} / {"similarity_threshold": 90} /
+ * {"operating_point": "fmr1e-3"}. A result with no face is a report, not an error. */
+KYC_C_API kyc_status* kyc_face_match(const kyc_engine* engine, const kyc_image* source,
+                                     const kyc_image* target, const char* options_json,
+                                     kyc_report** out_report);
+
+/* Faces of one image as a report {"faces": [...]}. */
+KYC_C_API kyc_status* kyc_detect_faces(const kyc_engine* engine, const kyc_image* image,
+                                       kyc_report** out_report);
+
+/* The report as JSON (UTF-8), owned by the report. */
+KYC_C_API const char* kyc_report_json(const kyc_report* report);
+/* For face-match reports: 1 when the decision is "match", else 0. */
+KYC_C_API int kyc_report_is_match(const kyc_report* report);
+KYC_C_API void kyc_report_destroy(kyc_report* report);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* KYC_KYC_H */

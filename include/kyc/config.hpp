@@ -1,0 +1,60 @@
+// kyc — engine configuration.
+//
+// A typed Config, loadable from (and serialisable to) JSON. Unknown keys and wrong types are
+// rejected with Error(invalid_config) naming the key, so a typo never silently falls back to a
+// default. The JSON schema mirrors the struct: {"model_dir": "...", "limits": {...}, "face": {...}}.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "kyc/export.hpp"
+#include "kyc/image.hpp"
+
+namespace kyc {
+
+/// Face detection, landmarks and embedding settings.
+struct FaceConfig {
+  std::string analyzer = "dlib";  ///< FaceAnalyzer by registry name ("dlib" = "local.dlib")
+  std::string comparer = "dlib";  ///< FaceComparer by registry name
+  std::string detector = "hog";   ///< "hog" (dlib HOG+SVM, CPU-fast) or "mmod" (dlib CNN)
+  int landmarks = 5;              ///< 5 (CC0 model) or 68 (non-commercial model, needed for pose)
+  int jitters = 0;                ///< extra jittered copies averaged into each embedding (0..100)
+  /// Smallest face (px, in the original image) the detector must find. Images are upsampled for
+  /// detection when needed, as long as the working image stays within max_upsampled_dimension.
+  int min_face_size = 40;
+  int max_upsampled_dimension = 800;  ///< cap for upsampling small images (longest side, px)
+  int max_detect_dimension = 1280;    ///< larger images are downscaled for detection (longest side)
+  /// When nothing is found at the working scale, retry once at up to twice that scale (bounded by
+  /// 2 * max_detect_dimension). Costs time only on images without a detectable face.
+  bool retry_upsampled = true;
+  double detection_threshold = 0.0;  ///< detector score adjustment; higher = fewer, surer faces
+  /// Named operating point deciding "match": "default", "fmr1e-2", "fmr1e-3", "fmr1e-4".
+  std::string operating_point = "default";
+};
+
+struct KYC_API Config {
+  /// Directory searched first for model files; empty = use KYC_MODEL_DIR, then the
+  /// face_recognition_models Python package, then Debian's /usr/share/dlib.
+  std::string model_dir;
+  /// Where the face_recognition_models package keeps its models, when the caller already knows
+  /// (the Python module passes it). Empty = ask the Python interpreter ($KYC_PYTHON or python3).
+  std::string packaged_model_dir;
+  ImageLimits limits;
+  FaceConfig face;
+  /// Upper bound on dlib network/detector instances kept for concurrent calls (0 = unbounded:
+  /// one per concurrently calling thread).
+  int max_pooled_instances = 0;
+
+  /// Parses JSON text. Throws Error(invalid_config) with the key path ("face.jitters: expected an
+  /// integer") on malformed input, unknown keys, wrong types or out-of-range values.
+  static Config from_json(std::string_view json);
+  /// Reads and parses a JSON file.
+  static Config from_json_file(const std::string& path);
+  /// Serialises every setting (defaults included) as JSON.
+  std::string to_json() const;
+  /// Throws Error(invalid_config) when a value is out of range; called by Engine and from_json.
+  void validate() const;
+};
+
+}  // namespace kyc

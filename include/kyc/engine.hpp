@@ -1,0 +1,59 @@
+// kyc — the engine.
+//
+// Configure once, share everywhere: every method is const and safe to call from many threads at
+// once on one Engine. Non-thread-safe parts (dlib networks and detectors) are pooled: each
+// concurrent call borrows an instance, so threads never wait on a global lock.
+//
+// Ownership: the Engine owns its detectors and models; results are plain values owned by the
+// caller. Destroying an Engine while calls are running on it is undefined behaviour.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kyc/config.hpp"
+#include "kyc/export.hpp"
+#include "kyc/face.hpp"
+#include "kyc/image.hpp"
+#include "kyc/results.hpp"
+
+namespace kyc {
+
+class KYC_API Engine {
+ public:
+  /// Loads the configured backends and models. Throws Error(invalid_config, model_not_found,
+  /// backend_unavailable).
+  explicit Engine(Config config = {});
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Compares the largest face of `source` (e.g. the ID photo) with every face of `target`
+  /// (e.g. the selfie), in the manner of Rekognition CompareFaces. No face is a result
+  /// (status no_face_in_source / no_face_in_target), not an exception.
+  FaceMatchResult face_match(const ImageInput& source, const ImageInput& target,
+                             const FaceMatchOptions& options = {}) const;
+
+  /// Faces with boxes, landmarks and pose, largest first.
+  std::vector<Face> detect_faces(const ImageInput& image) const;
+
+  /// Embedding of each face (as returned by detect_faces on the same image).
+  std::vector<Embedding> face_embeddings(const ImageInput& image,
+                                         const std::vector<Face>& faces) const;
+
+  /// Decodes an image with this engine's limits.
+  Image decode(const ImageInput& input) const;
+
+  const Config& config() const;
+  const FaceAnalyzer& face_analyzer() const;
+  const FaceComparer& face_comparer() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kyc

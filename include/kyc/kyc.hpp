@@ -1,0 +1,17 @@
+// kyc — identity verification: face match with evidence.
+//
+//   #include <kyc/kyc.hpp>
+//   kyc::Engine engine;  // or kyc::Engine(kyc::Config::from_json(R"({"face": {"jitters": 1}})"))
+//   auto result = engine.face_match(kyc::ImageInput::from_path("id.jpg"),
+//                                   kyc::ImageInput::from_path("selfie.jpg"));
+//   std::cout << result.to_json(2);
+#pragma once
+
+#include "kyc/config.hpp"
+#include "kyc/engine.hpp"
+#include "kyc/error.hpp"
+#include "kyc/face.hpp"
+#include "kyc/image.hpp"
+#include "kyc/models.hpp"
+#include "kyc/results.hpp"
+#include "kyc/version.hpp"

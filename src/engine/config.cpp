@@ -1,0 +1,188 @@
+// Strict JSON <-> Config mapping: unknown keys and wrong types are errors naming the key.
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "kyc/config.hpp"
+#include "kyc/error.hpp"
+
+namespace kyc {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& key, const std::string& what) {
+  throw Error(ErrorCode::invalid_config, "config: " + key + ": " + what);
+}
+
+void reject_unknown(const json& object, const std::string& prefix,
+                    const std::set<std::string>& known) {
+  for (const auto& item : object.items()) {
+    if (known.count(item.key()) == 0) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      bad(prefix + item.key(), "unknown key (known: " + list + ")");
+    }
+  }
+}
+
+const json* member(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+void read_string(const json& object, const std::string& prefix, const char* key,
+                 std::string& out) {
+  if (const json* v = member(object, key)) {
+    if (!v->is_string()) bad(prefix + key, "expected a string");
+    out = v->get<std::string>();
+  }
+}
+
+template <typename Int>
+void read_int(const json& object, const std::string& prefix, const char* key, Int& out,
+              long long min, long long max) {
+  if (const json* v = member(object, key)) {
+    if (!v->is_number_integer()) bad(prefix + key, "expected an integer");
+    long long value = 0;
+    if (v->is_number_unsigned()) {
+      const auto u = v->get<unsigned long long>();
+      if (u > static_cast<unsigned long long>(max)) bad(prefix + key, "out of range");
+      value = static_cast<long long>(u);
+    } else {
+      value = v->get<long long>();
+    }
+    if (value < min || value > max) {
+      bad(prefix + key, "out of range (" + std::to_string(min) + ".." + std::to_string(max) + ")");
+    }
+    out = static_cast<Int>(value);
+  }
+}
+
+void read_bool(const json& object, const std::string& prefix, const char* key, bool& out) {
+  if (const json* v = member(object, key)) {
+    if (!v->is_boolean()) bad(prefix + key, "expected true or false");
+    out = v->get<bool>();
+  }
+}
+
+void read_double(const json& object, const std::string& prefix, const char* key, double& out) {
+  if (const json* v = member(object, key)) {
+    if (!v->is_number()) bad(prefix + key, "expected a number");
+    out = v->get<double>();
+  }
+}
+
+const json& section(const json& root, const char* key) {
+  static const json empty = json::object();
+  const json* v = member(root, key);
+  if (v == nullptr) return empty;
+  if (!v->is_object()) bad(key, "expected an object");
+  return *v;
+}
+
+}  // namespace
+
+Config Config::from_json(std::string_view text) {
+  Config config;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return config;
+  json root;
+  try {
+    root = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    throw Error(ErrorCode::invalid_config,
+                std::string("config: malformed JSON at byte ") + std::to_string(e.byte));
+  }
+  if (!root.is_object()) bad("(root)", "expected a JSON object");
+  reject_unknown(root, "",
+                 {"model_dir", "packaged_model_dir", "limits", "face", "max_pooled_instances"});
+  read_string(root, "", "model_dir", config.model_dir);
+  read_string(root, "", "packaged_model_dir", config.packaged_model_dir);
+  read_int(root, "", "max_pooled_instances", config.max_pooled_instances, 0, 1024);
+
+  const json& limits = section(root, "limits");
+  reject_unknown(limits, "limits.", {"max_encoded_bytes", "max_pixels", "max_dimension"});
+  read_int(limits, "limits.", "max_encoded_bytes", config.limits.max_encoded_bytes, 1,
+           (1LL << 40));
+  read_int(limits, "limits.", "max_pixels", config.limits.max_pixels, 1, (1LL << 40));
+  read_int(limits, "limits.", "max_dimension", config.limits.max_dimension, 1, 1 << 16);
+
+  const json& face = section(root, "face");
+  reject_unknown(face, "face.",
+                 {"analyzer", "comparer", "detector", "landmarks", "jitters", "min_face_size",
+                  "max_upsampled_dimension", "max_detect_dimension", "retry_upsampled",
+                  "detection_threshold", "operating_point"});
+  FaceConfig& f = config.face;
+  read_string(face, "face.", "analyzer", f.analyzer);
+  read_string(face, "face.", "comparer", f.comparer);
+  read_string(face, "face.", "detector", f.detector);
+  read_int(face, "face.", "landmarks", f.landmarks, 0, 1000);
+  read_int(face, "face.", "jitters", f.jitters, 0, 100);
+  read_int(face, "face.", "min_face_size", f.min_face_size, 1, 1 << 16);
+  read_int(face, "face.", "max_upsampled_dimension", f.max_upsampled_dimension, 1, 1 << 16);
+  read_int(face, "face.", "max_detect_dimension", f.max_detect_dimension, 1, 1 << 16);
+  read_bool(face, "face.", "retry_upsampled", f.retry_upsampled);
+  read_double(face, "face.", "detection_threshold", f.detection_threshold);
+  read_string(face, "face.", "operating_point", f.operating_point);
+  config.validate();
+  return config;
+}
+
+Config Config::from_json_file(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw Error(ErrorCode::io_error, "config: cannot open '" + path + "'");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return from_json(text.str());
+}
+
+void Config::validate() const {
+  if (face.detector != "hog" && face.detector != "mmod") {
+    bad("face.detector", "'" + face.detector + "' is not one of hog, mmod");
+  }
+  if (face.landmarks != 5 && face.landmarks != 68) bad("face.landmarks", "must be 5 or 68");
+  if (face.jitters < 0 || face.jitters > 100) bad("face.jitters", "must be 0..100");
+  if (face.min_face_size < 1) bad("face.min_face_size", "must be positive");
+  if (face.max_detect_dimension < 64) bad("face.max_detect_dimension", "must be >= 64");
+  if (face.max_upsampled_dimension < 64) bad("face.max_upsampled_dimension", "must be >= 64");
+  if (!(face.detection_threshold >= -10 && face.detection_threshold <= 10)) {
+    bad("face.detection_threshold", "must be a number in -10..10");
+  }
+  static const std::set<std::string> kPoints = {"default", "fmr1e-2", "fmr1e-3", "fmr1e-4"};
+  if (kPoints.count(face.operating_point) == 0) {
+    bad("face.operating_point", "'" + face.operating_point +
+                                    "' is not one of default, fmr1e-2, fmr1e-3, fmr1e-4");
+  }
+  if (limits.max_encoded_bytes == 0 || limits.max_pixels == 0 || limits.max_dimension <= 0) {
+    bad("limits", "limits must be positive");
+  }
+  if (max_pooled_instances < 0) bad("max_pooled_instances", "must be >= 0");
+}
+
+std::string Config::to_json() const {
+  json j = {
+      {"model_dir", model_dir},
+      {"packaged_model_dir", packaged_model_dir},
+      {"max_pooled_instances", max_pooled_instances},
+      {"limits",
+       {{"max_encoded_bytes", limits.max_encoded_bytes},
+        {"max_pixels", limits.max_pixels},
+        {"max_dimension", limits.max_dimension}}},
+      {"face",
+       {{"analyzer", face.analyzer},
+        {"comparer", face.comparer},
+        {"detector", face.detector},
+        {"landmarks", face.landmarks},
+        {"jitters", face.jitters},
+        {"min_face_size", face.min_face_size},
+        {"max_upsampled_dimension", face.max_upsampled_dimension},
+        {"max_detect_dimension", face.max_detect_dimension},
+        {"retry_upsampled", face.retry_upsampled},
+        {"detection_threshold", face.detection_threshold},
+        {"operating_point", face.operating_point}}},
+  };
+  return j.dump(2);
+}
+
+}  // namespace kyc

@@ -1,0 +1,205 @@
+#include "kyc/engine.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <future>
+
+#include "engine/registry.hpp"
+#include "kyc/error.hpp"
+#include "kyc/models.hpp"
+
+namespace kyc {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// A decoded image, or the caller's pixels when they were given as a view.
+struct Decoded {
+  Image owned;
+  ImageView view;
+  ImageInfo info;
+};
+
+}  // namespace
+
+struct Engine::Impl {
+  Config config;
+  std::shared_ptr<FaceAnalyzer> analyzer;
+  std::shared_ptr<FaceComparer> comparer;
+
+  Decoded decode(const ImageInput& input) const {
+    Decoded d;
+    switch (input.kind()) {
+      case ImageInput::Kind::view:
+        d.view = input.view();
+        if (d.view.empty()) throw Error(ErrorCode::invalid_argument, "image: empty view");
+        if (static_cast<std::uint64_t>(d.view.width()) * d.view.height() >
+            config.limits.max_pixels) {
+          throw Error(ErrorCode::limit_exceeded, "image: pixels exceed limits.max_pixels");
+        }
+        d.info.format = ImageFormat::raw;
+        d.info.width = d.view.width();
+        d.info.height = d.view.height();
+        return d;
+      case ImageInput::Kind::bytes:
+        d.owned = decode_image(input.bytes(), input.size(), config.limits);
+        break;
+      case ImageInput::Kind::path:
+        d.owned = load_image(input.path(), config.limits);
+        break;
+    }
+    d.view = d.owned.view();
+    d.info = d.owned.info();
+    return d;
+  }
+
+  OperatingPoint operating_point(const std::string& name) const {
+    for (const auto& p : comparer->operating_points()) {
+      if (p.name == name) return p;
+    }
+    throw Error(ErrorCode::invalid_argument, "face match: unknown operating point '" + name +
+                                                 "' (default, fmr1e-2, fmr1e-3, fmr1e-4)");
+  }
+
+  Decision decide(const FaceMatchOptions& options) const {
+    const int given = options.distance_threshold.has_value() +
+                      options.similarity_threshold.has_value() +
+                      options.operating_point.has_value();
+    if (given > 1) {
+      throw Error(ErrorCode::invalid_argument,
+                  "face match: give at most one of distance_threshold, similarity_threshold, "
+                  "operating_point");
+    }
+    Decision decision;
+    decision.calibration = comparer->calibration_source();
+    if (options.distance_threshold) {
+      const double t = *options.distance_threshold;
+      if (!(t > 0 && t < 10)) {
+        throw Error(ErrorCode::invalid_argument,
+                    "face match: distance_threshold must be a number in (0, 10)");
+      }
+      decision.operating_point = "custom";
+      decision.distance_threshold = t;
+      decision.similarity_threshold = comparer->similarity(t);
+      return decision;
+    }
+    if (options.similarity_threshold) {
+      const double s = *options.similarity_threshold;
+      if (!(s >= 0 && s <= 100)) {
+        throw Error(ErrorCode::invalid_argument,
+                    "face match: similarity_threshold must be a number in [0, 100]");
+      }
+      decision.operating_point = "custom";
+      decision.similarity_threshold = s;
+      decision.distance_threshold = comparer->distance_for_similarity(s);
+      return decision;
+    }
+    const OperatingPoint point =
+        operating_point(options.operating_point.value_or(config.face.operating_point));
+    decision.operating_point = point.name;
+    decision.distance_threshold = point.distance;
+    decision.similarity_threshold = comparer->similarity(point.distance);
+    decision.fmr = point.fmr;
+    return decision;
+  }
+};
+
+Engine::Engine(Config config) : impl_(std::make_unique<Impl>()) {
+  config.validate();
+  impl_->config = std::move(config);
+  const ModelLocator models(impl_->config);
+  impl_->analyzer = detail::find_face_analyzer(impl_->config.face.analyzer)(impl_->config, models);
+  impl_->comparer = detail::find_face_comparer(impl_->config.face.comparer)(impl_->config, models);
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+const Config& Engine::config() const { return impl_->config; }
+const FaceAnalyzer& Engine::face_analyzer() const { return *impl_->analyzer; }
+const FaceComparer& Engine::face_comparer() const { return *impl_->comparer; }
+
+Image Engine::decode(const ImageInput& input) const {
+  switch (input.kind()) {
+    case ImageInput::Kind::bytes: return decode_image(input.bytes(), input.size(), impl_->config.limits);
+    case ImageInput::Kind::path: return load_image(input.path(), impl_->config.limits);
+    case ImageInput::Kind::view: break;
+  }
+  throw Error(ErrorCode::invalid_argument, "decode: the input is already pixels");
+}
+
+std::vector<Face> Engine::detect_faces(const ImageInput& input) const {
+  const Decoded image = impl_->decode(input);
+  return impl_->analyzer->analyze(image.view, nullptr);
+}
+
+std::vector<Embedding> Engine::face_embeddings(const ImageInput& input,
+                                               const std::vector<Face>& faces) const {
+  const Decoded image = impl_->decode(input);
+  return impl_->comparer->embed(image.view, faces, nullptr);
+}
+
+FaceMatchResult Engine::face_match(const ImageInput& source, const ImageInput& target,
+                                   const FaceMatchOptions& options) const {
+  const auto start = Clock::now();
+  FaceMatchResult result;
+  result.decision = impl_->decide(options);  // validate options before any work
+  result.analyzer = impl_->analyzer->name();
+  result.comparer = impl_->comparer->name();
+  result.analyzer_model = impl_->analyzer->model();
+  result.comparer_model = impl_->comparer->model();
+
+  auto t = Clock::now();
+  const Decoded src = impl_->decode(source);
+  const Decoded dst = impl_->decode(target);
+  result.timings.decode_ms = ms_since(t);
+  result.source_image = src.info;
+  result.target_image = dst.info;
+
+  // Both images are always analysed so that a report names every problem at once.
+  std::vector<Face> source_faces = impl_->analyzer->analyze(src.view, &result.timings);
+  std::vector<Face> target_faces = impl_->analyzer->analyze(dst.view, &result.timings);
+  result.source_face_count = static_cast<int>(source_faces.size());
+
+  if (source_faces.empty() || target_faces.empty()) {
+    result.status = source_faces.empty() ? FaceMatchStatus::no_face_in_source
+                                         : FaceMatchStatus::no_face_in_target;
+    if (!source_faces.empty()) result.source_face = source_faces.front();
+    for (auto& face : target_faces) result.unmatched.push_back({std::move(face), 0, 0, false});
+    result.timings.total_ms = ms_since(start);
+    return result;
+  }
+
+  result.source_face = source_faces.front();  // largest first
+  const std::vector<Embedding> source_embedding =
+      impl_->comparer->embed(src.view, {source_faces.front()}, &result.timings);
+  const std::vector<Embedding> target_embeddings =
+      impl_->comparer->embed(dst.view, target_faces, &result.timings);
+
+  t = Clock::now();
+  std::vector<ComparedFace> compared;
+  compared.reserve(target_faces.size());
+  for (std::size_t i = 0; i < target_faces.size(); ++i) {
+    ComparedFace c;
+    c.distance = impl_->comparer->distance(source_embedding.front(), target_embeddings[i]);
+    c.similarity = impl_->comparer->similarity(c.distance);
+    c.match = c.distance <= result.decision.distance_threshold;
+    c.face = std::move(target_faces[i]);
+    compared.push_back(std::move(c));
+  }
+  std::stable_sort(compared.begin(), compared.end(),
+                   [](const ComparedFace& a, const ComparedFace& b) {
+                     return a.distance < b.distance;
+                   });
+  for (auto& c : compared) (c.match ? result.matches : result.unmatched).push_back(std::move(c));
+  result.status = result.matches.empty() ? FaceMatchStatus::no_match : FaceMatchStatus::match;
+  result.timings.match_ms = ms_since(t);
+  result.timings.total_ms = ms_since(start);
+  return result;
+}
+
+}  // namespace kyc

@@ -1,0 +1,199 @@
+// Local face analysis with dlib: HOG (or MMOD) detection at an adaptive working scale, 5- or
+// 68-point landmarks, and head pose.
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/opencv/cv_image.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <opencv2/imgproc.hpp>
+
+#include "engine/pool.hpp"
+#include "engine/registry.hpp"
+#include "face/detector.hpp"
+#include "image/convert.hpp"
+#include "kyc/config.hpp"
+#include "kyc/error.hpp"
+#include "kyc/models.hpp"
+
+namespace kyc::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+class HogDetector final : public FaceDetector {
+ public:
+  explicit HogDetector(std::size_t max_instances)
+      : prototype_(dlib::get_frontal_face_detector()),
+        pool_([this] { return std::make_unique<dlib::frontal_face_detector>(prototype_); },
+              max_instances) {}
+
+  std::vector<Detection> detect(const cv::Mat& bgr, double threshold) const override {
+    const dlib::cv_image<dlib::bgr_pixel> image(bgr);
+    std::vector<dlib::rect_detection> found;
+    {
+      auto detector = pool_.acquire();
+      (*detector)(image, found, threshold);
+    }
+    std::vector<Detection> out;
+    out.reserve(found.size());
+    for (const auto& d : found) {
+      const auto& r = d.rect;
+      out.push_back({cv::Rect2f(static_cast<float>(r.left()), static_cast<float>(r.top()),
+                                static_cast<float>(r.width()), static_cast<float>(r.height())),
+                     static_cast<float>(d.detection_confidence)});
+    }
+    return out;
+  }
+  int native_min_face() const override { return 80; }
+  std::string model() const override { return "dlib.frontal_face_detector(hog)"; }
+
+ private:
+  dlib::frontal_face_detector prototype_;
+  mutable Pool<dlib::frontal_face_detector> pool_;
+};
+
+// Logistic map of a detector margin (0 = decision boundary) to 0..1; documented in docs/faces.md.
+float confidence_from_score(float score) { return 1.0f / (1.0f + std::exp(-2.0f * score)); }
+
+class DlibAnalyzer final : public FaceAnalyzer {
+ public:
+  DlibAnalyzer(const Config& config, const ModelLocator& models) : config_(config.face) {
+    const std::size_t max_instances = static_cast<std::size_t>(config.max_pooled_instances);
+    if (config_.detector == "mmod") {
+      detector_ = make_mmod_detector(models.locate("mmod_human_face_detector.dat"), max_instances);
+    } else {
+      detector_ = make_hog_detector(max_instances);
+    }
+    if (config_.landmarks == 68) {
+      predictor_name_ = "shape_predictor_68_face_landmarks";
+      scheme_ = LandmarkScheme::dlib68;
+    } else {
+      predictor_name_ = "shape_predictor_5_face_landmarks";
+      scheme_ = LandmarkScheme::dlib5;
+    }
+    predictor_ = load_shape_predictor(models.locate(predictor_name_ + ".dat"));
+  }
+
+  std::string name() const override { return "dlib"; }
+  std::string model() const override { return detector_->model() + "+" + predictor_name_; }
+
+  std::vector<Face> analyze(const ImageView& view, StageTimings* timings) const override {
+    const cv::Mat bgr = to_bgr(view);
+    auto start = Clock::now();
+    std::vector<Detection> detections = detect_adaptive(bgr);
+    if (timings) timings->detect_ms += ms_since(start);
+
+    start = Clock::now();
+    const dlib::cv_image<dlib::bgr_pixel> image(bgr);
+    std::vector<Face> faces;
+    faces.reserve(detections.size());
+    for (const auto& d : detections) {
+      Face face;
+      face.box = {d.box.x, d.box.y, d.box.width, d.box.height};
+      face.detector_score = d.score;
+      face.confidence = confidence_from_score(d.score);
+      const dlib::rectangle rect(
+          static_cast<long>(std::lround(d.box.x)), static_cast<long>(std::lround(d.box.y)),
+          static_cast<long>(std::lround(d.box.x + d.box.width)) - 1,
+          static_cast<long>(std::lround(d.box.y + d.box.height)) - 1);
+      const dlib::full_object_detection shape = (*predictor_)(image, rect);
+      face.scheme = scheme_;
+      face.landmarks.reserve(shape.num_parts());
+      for (unsigned long i = 0; i < shape.num_parts(); ++i) {
+        face.landmarks.push_back(
+            {static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y())});
+      }
+      face.pose = estimate_pose(face, bgr.cols, bgr.rows);
+      faces.push_back(std::move(face));
+    }
+    std::sort(faces.begin(), faces.end(),
+              [](const Face& a, const Face& b) { return a.box.area() > b.box.area(); });
+    if (timings) timings->landmarks_ms += ms_since(start);
+    return faces;
+  }
+
+ private:
+  // Working scale: upsample so that min_face_size maps to the detector's native size while the
+  // image stays within max_upsampled_dimension; downsample images over max_detect_dimension.
+  // If nothing is found, retry once at twice the scale (bounded), so small faces in mid-sized
+  // images are still found without paying for upsampling on every call.
+  std::vector<Detection> detect_adaptive(const cv::Mat& bgr) const {
+    const int longest = std::max(bgr.cols, bgr.rows);
+    double scale = 1.0;
+    const double wanted = static_cast<double>(detector_->native_min_face()) / config_.min_face_size;
+    if (wanted > 1.0) {
+      scale = std::min(wanted, static_cast<double>(config_.max_upsampled_dimension) / longest);
+      scale = std::max(scale, 1.0);
+    }
+    if (longest * scale > config_.max_detect_dimension) {
+      scale = static_cast<double>(config_.max_detect_dimension) / longest;
+    }
+    std::vector<Detection> found = detect_at(bgr, scale);
+    if (found.empty() && config_.retry_upsampled) {
+      const double retry = std::min(scale * 2.0, 2.0 * config_.max_detect_dimension / longest);
+      if (retry > scale * 1.2) found = detect_at(bgr, retry);
+    }
+    return found;
+  }
+
+  std::vector<Detection> detect_at(const cv::Mat& bgr, double scale) const {
+    cv::Mat work = bgr;
+    if (std::abs(scale - 1.0) > 1e-3) {
+      cv::resize(bgr, work, cv::Size(), scale, scale,
+                 scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    }
+    std::vector<Detection> found = detector_->detect(work, config_.detection_threshold);
+    const float inv = static_cast<float>(1.0 / scale);
+    for (auto& d : found) {
+      d.box = cv::Rect2f(d.box.x * inv, d.box.y * inv, d.box.width * inv, d.box.height * inv);
+    }
+    return found;
+  }
+
+  FaceConfig config_;
+  std::unique_ptr<FaceDetector> detector_;
+  std::shared_ptr<const dlib::shape_predictor> predictor_;
+  std::string predictor_name_;
+  LandmarkScheme scheme_ = LandmarkScheme::dlib5;
+};
+
+}  // namespace
+
+std::unique_ptr<FaceDetector> make_hog_detector(std::size_t max_instances) {
+  return std::make_unique<HogDetector>(max_instances);
+}
+
+std::shared_ptr<const dlib::shape_predictor> load_shape_predictor(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<const dlib::shape_predictor>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto cached = cache[path].lock()) return cached;
+  auto predictor = std::make_shared<dlib::shape_predictor>();
+  try {
+    dlib::deserialize(path) >> *predictor;
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::model_not_found,
+                "model '" + path + "' could not be loaded (corrupt or wrong file?): " + e.what());
+  }
+  cache[path] = predictor;
+  return predictor;
+}
+
+std::shared_ptr<FaceAnalyzer> make_dlib_analyzer(const Config& config, const ModelLocator& models) {
+  return std::make_shared<DlibAnalyzer>(config, models);
+}
+
+void register_builtin_backends() {
+  for (const char* name : {"dlib", "local.dlib"}) {
+    register_face_analyzer(name, make_dlib_analyzer);
+    register_face_comparer(name, make_dlib_comparer);
+  }
+}
+
+}  // namespace kyc::detail

@@ -1,0 +1,27 @@
+// Internal: header-only inspection of encoded images.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kyc/image.hpp"
+
+namespace kyc::detail {
+
+struct ProbeResult {
+  ImageInfo info;  ///< width/height as stored (before EXIF orientation)
+  /// JPEG: offset of the first byte after the first SOS header (entropy-coded data); 0 otherwise.
+  std::size_t jpeg_scan_offset = 0;
+  /// Where the EXIF TIFF structure sits inside the input (JPEG APP1, PNG eXIf, WebP EXIF); 0 = none.
+  std::size_t exif_offset = 0;
+  std::size_t exif_size = 0;
+};
+
+/// Identifies the format by magic bytes and reads dimensions from the header. Throws
+/// Error(invalid_image) for a truncated/corrupt header, Error(unsupported_format) for unknown data.
+ProbeResult probe(const std::uint8_t* data, std::size_t size);
+
+/// Orientation tag (1..8) from an EXIF TIFF structure; 1 when absent or unreadable.
+int exif_orientation(const std::uint8_t* tiff, std::size_t size);
+
+}  // namespace kyc::detail
