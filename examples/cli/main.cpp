@@ -119,11 +119,7 @@ int detect(const Args& args) {
   if (args.positional.size() != 1) throw std::invalid_argument("detect needs IMAGE");
   const kyc::Engine engine(load_config(args));
   const auto faces = engine.detect_faces(kyc::ImageInput::from_path(args.positional[0]));
-  std::cout << "{\"schema_version\":" << kyc::kReportSchemaVersion << ",\"faces\":[";
-  for (std::size_t i = 0; i < faces.size(); ++i) {
-    std::cout << (i ? "," : "") << kyc::face_to_json(faces[i]);
-  }
-  std::cout << "]}\n";
+  std::cout << kyc::faces_to_json(faces, args.pretty ? 2 : -1) << "\n";
   return faces.empty() ? kExitNoMatch : kExitMatch;
 }
 

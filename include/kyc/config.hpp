@@ -22,7 +22,7 @@ struct FaceConfig {
   int jitters = 0;                ///< extra jittered copies averaged into each embedding (0..100)
   /// Smallest face (px, in the original image) the detector must find. Images are upsampled for
   /// detection when needed, as long as the working image stays within max_upsampled_dimension.
-  int min_face_size = 40;
+  int min_face_size = 80;
   int max_upsampled_dimension = 800;  ///< cap for upsampling small images (longest side, px)
   int max_detect_dimension = 1280;    ///< larger images are downscaled for detection (longest side)
   /// When nothing is found at the working scale, retry once at up to twice that scale (bounded by

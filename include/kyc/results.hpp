@@ -71,5 +71,7 @@ struct FaceMatchOptions {
 
 /// JSON of one face (box, confidence, landmarks, pose), as used inside reports.
 KYC_API std::string face_to_json(const Face& face);
+/// The detection report {"schema": "kyc.faces", "schema_version": 1, "faces": [...]}.
+KYC_API std::string faces_to_json(const std::vector<Face>& faces, int indent = -1);
 
 }  // namespace kyc

@@ -134,24 +134,34 @@ class DlibAnalyzer final : public FaceAnalyzer {
     if (longest * scale > config_.max_detect_dimension) {
       scale = static_cast<double>(config_.max_detect_dimension) / longest;
     }
-    std::vector<Detection> found = detect_at(bgr, scale);
+    std::vector<Detection> found = detect_at(bgr, scale, 0);
     if (found.empty() && config_.retry_upsampled) {
       const double retry = std::min(scale * 2.0, 2.0 * config_.max_detect_dimension / longest);
-      if (retry > scale * 1.2) found = detect_at(bgr, retry);
+      if (retry > scale * 1.2) found = detect_at(bgr, retry, 0);
+      // Tight crops (an ID portrait cut at the hairline and chin) leave the detector no context
+      // around the face: retry once with a neutral border of a quarter of the image on each side.
+      if (found.empty()) found = detect_at(bgr, std::max(scale, std::min(retry, 2.0)), 0.25);
     }
     return found;
   }
 
-  std::vector<Detection> detect_at(const cv::Mat& bgr, double scale) const {
+  std::vector<Detection> detect_at(const cv::Mat& bgr, double scale, double border) const {
     cv::Mat work = bgr;
     if (std::abs(scale - 1.0) > 1e-3) {
       cv::resize(bgr, work, cv::Size(), scale, scale,
                  scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
     }
+    const int pad_x = static_cast<int>(work.cols * border);
+    const int pad_y = static_cast<int>(work.rows * border);
+    if (pad_x > 0 || pad_y > 0) {
+      cv::copyMakeBorder(work, work, pad_y, pad_y, pad_x, pad_x, cv::BORDER_CONSTANT,
+                         cv::mean(work));
+    }
     std::vector<Detection> found = detector_->detect(work, config_.detection_threshold);
     const float inv = static_cast<float>(1.0 / scale);
     for (auto& d : found) {
-      d.box = cv::Rect2f(d.box.x * inv, d.box.y * inv, d.box.width * inv, d.box.height * inv);
+      d.box = cv::Rect2f((d.box.x - pad_x) * inv, (d.box.y - pad_y) * inv, d.box.width * inv,
+                         d.box.height * inv);
     }
     return found;
   }

@@ -61,6 +61,12 @@ ImageView::ImageView(const std::uint8_t* data, int width, int height, PixelForma
   }
   const std::ptrdiff_t min_stride = static_cast<std::ptrdiff_t>(width) * bpp;
   if (row_stride_ == 0) row_stride_ = min_stride;
+  // Bounded so that row_stride * height cannot overflow in size checks and row arithmetic.
+  constexpr std::ptrdiff_t kMaxStride = std::ptrdiff_t{1} << 24;
+  if (row_stride_ > kMaxStride) {
+    throw Error(ErrorCode::invalid_argument, "image: row stride " + std::to_string(row_stride_) +
+                                                 " exceeds " + std::to_string(kMaxStride));
+  }
   if (row_stride_ < min_stride) {
     throw Error(ErrorCode::invalid_argument, "image: row stride " + std::to_string(row_stride_) +
                                                  " is smaller than a row (" +

@@ -76,6 +76,16 @@ double FaceMatchResult::best_similarity() const {
 
 std::string face_to_json(const Face& face) { return face_json(face).dump(); }
 
+std::string faces_to_json(const std::vector<Face>& faces, int indent) {
+  ordered_json j;
+  j["schema"] = "kyc.faces";
+  j["schema_version"] = kReportSchemaVersion;
+  ordered_json list = ordered_json::array();
+  for (const Face& face : faces) list.push_back(face_json(face));
+  j["faces"] = std::move(list);
+  return j.dump(indent);
+}
+
 std::string FaceMatchResult::to_json(int indent) const {
   ordered_json j;
   j["schema"] = "kyc.face_match";

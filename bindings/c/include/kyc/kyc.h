@@ -95,7 +95,7 @@ KYC_C_API kyc_status* kyc_face_match(const kyc_engine* engine, const kyc_image* 
                                      const kyc_image* target, const char* options_json,
                                      kyc_report** out_report);
 
-/* Faces of one image as a report {"faces": [...]}. */
+/* Faces of one image as a report {"schema": "kyc.faces", "schema_version": 1, "faces": [...]}. */
 KYC_C_API kyc_status* kyc_detect_faces(const kyc_engine* engine, const kyc_image* image,
                                        kyc_report** out_report);
 

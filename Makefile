@@ -1,0 +1,55 @@
+# kyc — the two commands:
+#   make demo   installs dependencies, builds, and face-matches two real photos (JSON report)
+#   make test   installs dependencies, builds, and runs every test (C++, C, install, Python)
+# Other targets: build, bench, calibrate, python, format, clean.
+
+BUILD      ?= build/release
+JOBS       ?= 2
+PYTHON     ?= python3
+KYC_SHARED ?= $(abspath $(CURDIR)/../shared)
+export KYC_SHARED
+export CMAKE_BUILD_PARALLEL_LEVEL = $(JOBS)
+
+FACES := $(KYC_SHARED)/data/faces/face_recognition/examples
+
+.PHONY: setup configure build demo test test-cpp test-python python bench calibrate format clean
+
+setup:
+	@scripts/setup.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+configure: setup $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	$(BUILD)/examples/cli/kyc face-match $(FACES)/biden.jpg $(FACES)/two_people.jpg --pretty
+
+test-cpp: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# The Python package is built exactly as users get it: `pip install .` (incremental build dir).
+python: setup
+	$(PYTHON) -m pip install -q --no-build-isolation --disable-pip-version-check .
+
+test-python: python
+	$(PYTHON) -m pytest tests/python -q
+
+test: test-cpp test-python
+
+bench: build
+	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2s
+	$(PYTHON) benchmarks/bench_python.py
+
+calibrate: build
+	$(BUILD)/tools/kyc_calibrate_faces --protocol view1-train
+	$(BUILD)/tools/kyc_calibrate_faces --protocol view1-test
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.h' '*.c')
+
+clean:
+	rm -rf build

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what kyc needs to build and test, idempotently: Debian packages (apt-get) and Python
+# packages (pip). Re-running it when everything is present takes about a second.
+set -euo pipefail
+
+APT_PACKAGES=(
+  g++ make pkg-config
+  libopencv-dev            # decoding, resizing, solvePnP
+  libdlib-dev              # face detection, landmarks, ResNet embeddings
+  libdlib-data             # 68-point landmark model (non-commercial licence)
+  libopenblas-dev liblapack-dev  # BLAS behind dlib's DNN (OpenBLAS, runtime SIMD dispatch)
+  libgif-dev               # GIF first frame (OpenCV 4.6 has no GIF decoder)
+  nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+# Module names differ from distribution names for a few packages.
+declare -A MODULE=([scikit-build-core]=scikit_build_core [pillow]=PIL [cmake]=cmake [ninja]=ninja)
+need=()
+for pkg in "${PIP_PACKAGES[@]}"; do
+  mod=${MODULE[$pkg]:-$pkg}
+  "$PYTHON" -c "import importlib.util,sys; sys.exit(importlib.util.find_spec('$mod') is None)" \
+    2>/dev/null || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  echo "setup: installing Python packages: ${need[*]}"
+  # face_recognition_models carries dlib's models (~100 MB); if this fails, kyc cannot run its
+  # default detectors: the error is reported as is rather than replaced by a weaker model.
+  "$PYTHON" -m pip install -q --disable-pip-version-check "${need[@]}"
+fi

@@ -1,0 +1,251 @@
+// Face match on real photographs from ../shared/data/faces.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <kyc/kyc.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "support/lfw_eval.hpp"
+#include "support/shared_data.hpp"
+
+namespace {
+
+const kyc::Engine& engine() {
+  static const kyc::Engine instance;
+  return instance;
+}
+
+kyc::FaceMatchResult match(const std::string& a, const std::string& b,
+                           const kyc::FaceMatchOptions& options = {}) {
+  return engine().face_match(kyc::ImageInput::from_path(a), kyc::ImageInput::from_path(b), options);
+}
+
+TEST(FaceMatch, SamePersonMatches) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  KYC_FACE(b, "face_recognition/examples/obama2.jpg");
+  const auto r = match(a, b);
+  EXPECT_EQ(r.status, kyc::FaceMatchStatus::match);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_LT(r.matches[0].distance, r.decision.distance_threshold);
+  EXPECT_GT(r.matches[0].similarity, r.decision.similarity_threshold);
+  EXPECT_EQ(r.decision.operating_point, "default");
+  ASSERT_TRUE(r.source_face.has_value());
+  EXPECT_EQ(r.source_face->landmarks.size(), 5u);
+}
+
+TEST(FaceMatch, DifferentPeopleDoNotMatch) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  KYC_FACE(b, "face_recognition/examples/biden.jpg");
+  const auto r = match(a, b);
+  EXPECT_EQ(r.status, kyc::FaceMatchStatus::no_match);
+  EXPECT_TRUE(r.matches.empty());
+  ASSERT_EQ(r.unmatched.size(), 1u);
+  EXPECT_GT(r.unmatched[0].distance, r.decision.distance_threshold);
+}
+
+TEST(FaceMatch, MultiFaceTargetGivesOneMatchAmongUnmatched) {
+  KYC_FACE(a, "face_recognition/examples/biden.jpg");
+  KYC_FACE(b, "face_recognition/examples/two_people.jpg");
+  const auto r = match(a, b);
+  EXPECT_EQ(r.status, kyc::FaceMatchStatus::match);
+  EXPECT_EQ(r.matches.size(), 1u);
+  EXPECT_GE(r.unmatched.size(), 1u);
+  for (const auto& u : r.unmatched) EXPECT_GT(u.distance, r.matches[0].distance);
+}
+
+TEST(FaceMatch, NoFaceIsAResultNotAnException) {
+  KYC_FACE(face, "face_recognition/examples/obama.jpg");
+  // A smooth gradient: no face anywhere.
+  std::vector<std::uint8_t> pixels(320 * 240 * 3);
+  for (int y = 0; y < 240; ++y)
+    for (int x = 0; x < 320; ++x)
+      for (int c = 0; c < 3; ++c) pixels[(y * 320 + x) * 3 + c] = static_cast<std::uint8_t>((x + y + 40 * c) / 3);
+  const kyc::ImageView blank(pixels.data(), pixels.size(), 320, 240, kyc::PixelFormat::bgr);
+
+  const auto no_source = engine().face_match(blank, kyc::ImageInput::from_path(face));
+  EXPECT_EQ(no_source.status, kyc::FaceMatchStatus::no_face_in_source);
+  EXPECT_EQ(no_source.source_face_count, 0);
+  EXPECT_EQ(no_source.unmatched.size(), 1u);  // the target was still analysed
+
+  const auto no_target = engine().face_match(kyc::ImageInput::from_path(face), blank);
+  EXPECT_EQ(no_target.status, kyc::FaceMatchStatus::no_face_in_target);
+  EXPECT_TRUE(no_target.source_face.has_value());
+  const auto json = nlohmann::json::parse(no_target.to_json());
+  EXPECT_EQ(json["status"], "no_face_in_target");
+  EXPECT_FALSE(json["match"].get<bool>());
+}
+
+TEST(FaceMatch, ThresholdOptions) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  KYC_FACE(b, "face_recognition/examples/obama2.jpg");
+  kyc::FaceMatchOptions strict;
+  strict.distance_threshold = 0.05;
+  const auto r = match(a, b, strict);
+  EXPECT_EQ(r.status, kyc::FaceMatchStatus::no_match);
+  EXPECT_EQ(r.decision.operating_point, "custom");
+
+  kyc::FaceMatchOptions aws_style;
+  aws_style.similarity_threshold = 10;
+  EXPECT_TRUE(match(a, b, aws_style).is_match());
+
+  kyc::FaceMatchOptions named;
+  named.operating_point = "fmr1e-3";
+  EXPECT_EQ(match(a, b, named).decision.operating_point, "fmr1e-3");
+
+  kyc::FaceMatchOptions both = strict;
+  both.similarity_threshold = 50;
+  EXPECT_THROW(match(a, b, both), kyc::Error);
+  kyc::FaceMatchOptions nan;
+  nan.distance_threshold = std::nan("");
+  EXPECT_THROW(match(a, b, nan), kyc::Error);
+}
+
+TEST(FaceMatch, SimilarityIsMonotonicAndInvertible) {
+  const auto& comparer = engine().face_comparer();
+  double previous = 101;
+  for (double d = 0; d <= 1.5; d += 0.01) {
+    const double s = comparer.similarity(d);
+    EXPECT_LE(s, previous);
+    EXPECT_GE(s, 0);
+    EXPECT_LE(s, 100);
+    if (s > 0.01 && s < 99.99) {
+      EXPECT_NEAR(comparer.distance_for_similarity(s), d, 1e-6);
+    }
+    previous = s;
+  }
+}
+
+TEST(FaceMatch, ReportJsonHasSchemaEvidenceAndNoPixels) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  KYC_FACE(b, "face_recognition/examples/obama2.jpg");
+  const auto r = match(a, b);
+  const std::string text = r.to_json();
+  const auto j = nlohmann::json::parse(text);
+  EXPECT_EQ(j["schema"], "kyc.face_match");
+  EXPECT_EQ(j["schema_version"], kyc::kReportSchemaVersion);
+  EXPECT_EQ(j["status"], "match");
+  for (const char* key : {"decision", "source", "target", "matches", "unmatched", "backend",
+                          "timings_ms"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["source"]["face"]["landmarks"].size(), 5u);
+  EXPECT_EQ(j["backend"]["comparer_model"], "dlib_face_recognition_resnet_model_v1");
+  EXPECT_GT(j["timings_ms"]["total"].get<double>(), 0);
+  EXPECT_GE(j["timings_ms"]["total"].get<double>(), j["timings_ms"]["embed"].get<double>());
+  EXPECT_LT(text.size(), 8000u);  // evidence, not pixels
+}
+
+// Every same-identity pair in the identity tables matches; every cross-identity pair doesn't.
+TEST(FaceMatch, IdentityTables) {
+  // face-api.js's stuart5.png is a three-quarter profile cut by the frame: a frontal detector
+  // misses it, so one image without a face is allowed there.
+  const std::vector<std::pair<const char*, int>> tables = {{"face_recognition_identities.tsv", 0},
+                                                           {"face-api.js_identities.tsv", 1}};
+  for (const auto& [table, allowed_no_face] : tables) {
+    SCOPED_TRACE(table);
+    KYC_FACE(tsv, std::string("tables/") + table);
+    std::ifstream in(tsv);
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::pair<std::string, std::string>> rows;
+    while (std::getline(in, line)) {
+      const auto tab = line.find('\t');
+      rows.emplace_back(line.substr(0, tab), kyc_test::shared_dir() + "/data/faces/" + line.substr(tab + 1));
+    }
+    std::map<std::string, std::optional<kyc::Embedding>> emb;
+    int no_face = 0;
+    for (const auto& [id, path] : rows) {
+      const auto faces = engine().detect_faces(kyc::ImageInput::from_path(path));
+      if (faces.empty()) {
+        ++no_face;
+        emb[path] = std::nullopt;
+        continue;
+      }
+      emb[path] = engine().face_embeddings(kyc::ImageInput::from_path(path), {faces.front()}).front();
+    }
+    const double threshold = engine().face_comparer().operating_points().front().distance;
+    int genuine = 0, genuine_errors = 0, impostor = 0, impostor_errors = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      for (std::size_t j = i + 1; j < rows.size(); ++j) {
+        const auto& a = emb[rows[i].second];
+        const auto& b = emb[rows[j].second];
+        if (!a || !b) continue;
+        const bool same = rows[i].first == rows[j].first;
+        const bool matched = engine().face_comparer().distance(*a, *b) <= threshold;
+        (same ? genuine : impostor)++;
+        if (same != matched) (same ? genuine_errors : impostor_errors)++;
+      }
+    }
+    std::printf("[ identity ] %s: %zu images, %d without a face, genuine pairs %d (errors %d), "
+                "impostor pairs %d (errors %d)\n",
+                table, rows.size(), no_face, genuine, genuine_errors, impostor, impostor_errors);
+    EXPECT_LE(no_face, allowed_no_face);
+    EXPECT_EQ(impostor_errors, 0);
+    EXPECT_LE(genuine_errors, genuine / 20);  // >= 95% of genuine pairs match
+  }
+}
+
+TEST(FaceMatch, OneEngineManyThreadsGivesIdenticalResults) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  KYC_FACE(b, "face_recognition/examples/obama2.jpg");
+  KYC_FACE(c, "face_recognition/examples/biden.jpg");
+  KYC_FACE(d, "face_recognition/examples/two_people.jpg");
+  const std::vector<std::pair<std::string, std::string>> jobs = {{a, b}, {a, c}, {c, d}, {b, d}};
+  std::vector<std::string> single;
+  for (const auto& [x, y] : jobs) single.push_back(nlohmann::json::parse(match(x, y).to_json())["matches"].dump() +
+                                                   nlohmann::json::parse(match(x, y).to_json())["unmatched"].dump());
+  std::vector<std::string> threaded(jobs.size() * 4);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        for (std::size_t k = 0; k < jobs.size(); ++k) {
+          const std::size_t job = (k + t) % jobs.size();  // different order per thread
+          const auto j = nlohmann::json::parse(match(jobs[job].first, jobs[job].second).to_json());
+          threaded[t * jobs.size() + job] = j["matches"].dump() + j["unmatched"].dump();
+        }
+      } catch (...) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < 4; ++t)
+    for (std::size_t k = 0; k < jobs.size(); ++k) EXPECT_EQ(threaded[t * jobs.size() + k], single[k]);
+}
+
+// LFW view1-test (DevTest: 422 pairs of A-K identities), never used for calibration.
+// The ratchet is the measured 97.87% (floor 97.6%): on these 150x150 thumbnails (faces ~66 px)
+// dlib's ResNet does not reach the 98.5% asked for in the foundation issue — jitter, 68-point
+// alignment and the MMOD detector were tried and give the same figure (see docs/calibration.md).
+TEST(FaceMatchAccuracy, LfwDevTestAtDefaultThreshold) {
+  KYC_FACE(tsv, "lfw/pairs.tsv");
+  const std::string root = kyc_test::shared_dir() + "/data/faces/lfw/images";
+  const auto pairs = kyc_eval::read_pairs(tsv, "view1-test");
+  ASSERT_GT(pairs.size(), 400u);
+  std::vector<std::string> images;
+  for (const auto& p : pairs) {
+    images.push_back(p.a);
+    images.push_back(p.b);
+  }
+  std::sort(images.begin(), images.end());
+  images.erase(std::unique(images.begin(), images.end()), images.end());
+  const auto embeddings = kyc_eval::embed_images(engine(), root, images);
+  int fte = 0;
+  for (const auto& [path, e] : embeddings) fte += !e.has_value();
+  const auto scored = kyc_eval::score_pairs(engine().face_comparer(), pairs, embeddings);
+  const double threshold = engine().face_comparer().operating_points().front().distance;
+  const double accuracy = kyc_eval::accuracy_at(scored, threshold);
+  std::printf("[ accuracy ] LFW view1-test: %zu pairs, %zu images, %d failed to enrol, "
+              "accuracy %.2f%% at the default threshold %.3f\n",
+              pairs.size(), images.size(), fte, accuracy * 100, threshold);
+  EXPECT_GE(accuracy, 0.976);
+}
+
+}  // namespace
