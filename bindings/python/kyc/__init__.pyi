@@ -1,0 +1,124 @@
+"""Type stubs of the kyc package."""
+
+import os
+import sys
+from typing import Any, Dict, List, Mapping, Optional, Protocol, Tuple, Union
+
+import numpy
+import numpy.typing
+
+from ._errors import BackendUnavailableError as BackendUnavailableError
+from ._errors import Error as Error
+from ._errors import InternalError as InternalError
+from ._errors import InvalidArgumentError as InvalidArgumentError
+from ._errors import InvalidConfigError as InvalidConfigError
+from ._errors import InvalidImageError as InvalidImageError
+from ._errors import IoError as IoError
+from ._errors import LimitExceededError as LimitExceededError
+from ._errors import ModelNotFoundError as ModelNotFoundError
+from ._errors import UnsupportedFormatError as UnsupportedFormatError
+from ._kyc import ComparedFace as ComparedFace
+from ._kyc import Decision as Decision
+from ._kyc import Face as Face
+from ._kyc import FaceMatchResult as FaceMatchResult
+from ._kyc import ImageInfo as ImageInfo
+from ._kyc import Point as Point
+from ._kyc import Pose as Pose
+from ._kyc import Rect as Rect
+from ._kyc import StageTimings as StageTimings
+from ._kyc import available_backends as available_backends
+from ._kyc import build_info as build_info
+
+if sys.version_info >= (3, 12):
+    from collections.abc import Buffer as _Buffer
+else:
+    _Buffer = Union[bytes, bytearray, memoryview]
+
+__all__ = [
+    "Engine",
+    "FaceMatchResult",
+    "ComparedFace",
+    "Face",
+    "Rect",
+    "Point",
+    "Pose",
+    "Decision",
+    "StageTimings",
+    "ImageInfo",
+    "Error",
+    "InvalidArgumentError",
+    "InvalidImageError",
+    "UnsupportedFormatError",
+    "LimitExceededError",
+    "InvalidConfigError",
+    "ModelNotFoundError",
+    "BackendUnavailableError",
+    "IoError",
+    "InternalError",
+    "available_backends",
+    "build_info",
+    "packaged_model_dir",
+    "SCHEMA_VERSION",
+    "__version__",
+]
+
+__version__: str
+SCHEMA_VERSION: int
+
+class _PILImageLike(Protocol):
+    """What kyc uses of a PIL.Image.Image (pillow is optional)."""
+
+    @property
+    def mode(self) -> str: ...
+    @property
+    def size(self) -> Tuple[int, int]: ...
+    def convert(self, mode: str) -> Any: ...
+    def tobytes(self) -> bytes: ...
+
+#: Every accepted image argument: a path, encoded bytes, a uint8 pixel array (HxW, HxWx3, HxWx4)
+#: or a PIL image.
+_ImageLike = Union[
+    str,
+    os.PathLike[str],
+    bytes,
+    bytearray,
+    memoryview,
+    numpy.typing.NDArray[numpy.uint8],
+    _Buffer,
+    _PILImageLike,
+]
+
+def packaged_model_dir() -> Optional[str]: ...
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        model_dir: Union[str, os.PathLike[str], None] = ...,
+        packaged_model_dir: Union[str, os.PathLike[str], None] = ...,
+        limits: Mapping[str, int] = ...,
+        face: Mapping[str, Union[str, int, float, bool]] = ...,
+        max_pooled_instances: int = ...,
+    ) -> None: ...
+    @classmethod
+    def from_json(cls, text: str) -> "Engine": ...
+    @classmethod
+    def from_json_file(cls, path: Union[str, os.PathLike[str]]) -> "Engine": ...
+    @property
+    def config(self) -> Dict[str, Any]: ...
+    @property
+    def info(self) -> Dict[str, Any]: ...
+    def face_match(
+        self,
+        source: _ImageLike,
+        target: _ImageLike,
+        *,
+        threshold: Optional[float] = None,
+        similarity_threshold: Optional[float] = None,
+        operating_point: Optional[str] = None,
+        rgb: bool = False,
+    ) -> FaceMatchResult: ...
+    def detect_faces(self, image: _ImageLike, *, rgb: bool = False) -> List[Face]: ...
+    def face_embeddings(
+        self, image: _ImageLike, faces: Optional[List[Face]] = None, *, rgb: bool = False
+    ) -> List[numpy.typing.NDArray[numpy.float32]]: ...
