@@ -41,7 +41,7 @@ test-python: python
 test: test-cpp test-python
 
 bench: build
-	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2s
+	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2
 	$(PYTHON) benchmarks/bench_python.py
 
 calibrate: build

@@ -62,10 +62,11 @@ int main(int argc, char** argv) {
       if (b) all_impostor.push_back(comparer.distance(*a, *b));
     }
   }
-  std::printf("protocol %s: %zu pairs (%zu genuine, %zu impostor), %zu images, %d failed to enrol, "
-              "%zu cross-identity impostor pairs, jitters %d\n",
-              protocol.c_str(), pairs.size(), genuine.size(), impostor.size(), images.size(), fte,
-              all_impostor.size(), config.face.jitters);
+  std::printf(
+      "protocol %s: %zu pairs (%zu genuine, %zu impostor), %zu images, %d failed to enrol, "
+      "%zu cross-identity impostor pairs, jitters %d\n",
+      protocol.c_str(), pairs.size(), genuine.size(), impostor.size(), images.size(), fte,
+      all_impostor.size(), config.face.jitters);
   auto fnmr_at = [&](double t) {
     std::size_t miss = 0;
     for (double d : genuine) miss += d > t;

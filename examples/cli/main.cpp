@@ -52,7 +52,8 @@ double parse_number(const std::string& flag, const std::string& text) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size()) throw std::invalid_argument(flag + " expects a number, got '" + text + "'");
+  if (used != text.size())
+    throw std::invalid_argument(flag + " expects a number, got '" + text + "'");
   return value;
 }
 
@@ -90,7 +91,8 @@ kyc::Config load_config(const Args& args) {
 }
 
 int face_match(const Args& args) {
-  if (args.positional.size() != 2) throw std::invalid_argument("face-match needs SOURCE and TARGET");
+  if (args.positional.size() != 2)
+    throw std::invalid_argument("face-match needs SOURCE and TARGET");
   const kyc::Engine engine(load_config(args));
   kyc::FaceMatchOptions options;
   options.distance_threshold = args.threshold;

@@ -2,7 +2,8 @@
 //
 // A typed Config, loadable from (and serialisable to) JSON. Unknown keys and wrong types are
 // rejected with Error(invalid_config) naming the key, so a typo never silently falls back to a
-// default. The JSON schema mirrors the struct: {"model_dir": "...", "limits": {...}, "face": {...}}.
+// default. The JSON schema mirrors the struct: {"model_dir": "...", "limits": {...}, "face":
+// {...}}.
 #pragma once
 
 #include <string>

@@ -14,15 +14,15 @@ namespace kyc {
 
 /// Stable error codes. The numeric values are part of the C ABI (kyc_code) and never change.
 enum class ErrorCode : int {
-  invalid_argument = 1,    ///< a parameter is out of range, NULL, or inconsistent
-  invalid_image = 2,       ///< the bytes are not a decodable image (corrupt, truncated)
-  unsupported_format = 3,  ///< a recognisable but unsupported image format
-  limit_exceeded = 4,      ///< input larger than a configured limit (bytes, pixels)
-  model_not_found = 5,     ///< a model file could not be located
-  invalid_config = 6,      ///< configuration JSON malformed, unknown key, wrong type
-  backend_unavailable = 7, ///< a detector name that is not built in or cannot start
-  io_error = 8,            ///< a file could not be read
-  internal = 9,            ///< a bug or an unexpected failure inside kyc or a dependency
+  invalid_argument = 1,     ///< a parameter is out of range, NULL, or inconsistent
+  invalid_image = 2,        ///< the bytes are not a decodable image (corrupt, truncated)
+  unsupported_format = 3,   ///< a recognisable but unsupported image format
+  limit_exceeded = 4,       ///< input larger than a configured limit (bytes, pixels)
+  model_not_found = 5,      ///< a model file could not be located
+  invalid_config = 6,       ///< configuration JSON malformed, unknown key, wrong type
+  backend_unavailable = 7,  ///< a detector name that is not built in or cannot start
+  io_error = 8,             ///< a file could not be read
+  internal = 9,             ///< a bug or an unexpected failure inside kyc or a dependency
 };
 
 /// The stable snake_case name of a code ("invalid_image"), as used in JSON and Python.

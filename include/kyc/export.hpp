@@ -5,7 +5,7 @@
 #if defined(_WIN32)
 #if defined(KYC_BUILDING_LIBRARY)
 #define KYC_API __declspec(dllexport)
-#elif defined(KYC_SHARED)
+#elif defined(KYC_SHARED_LIBRARY)
 #define KYC_API __declspec(dllimport)
 #else
 #define KYC_API

@@ -46,9 +46,9 @@ struct Pose {
 };
 
 struct KYC_API Face {
-  Rect box;                 ///< detector box
-  float confidence = 0;     ///< 0..1, a monotonic mapping of the detector score (see docs)
-  float detector_score = 0; ///< raw detector score (HOG SVM margin, or MMOD score)
+  Rect box;                  ///< detector box
+  float confidence = 0;      ///< 0..1, a monotonic mapping of the detector score (see docs)
+  float detector_score = 0;  ///< raw detector score (HOG SVM margin, or MMOD score)
   LandmarkScheme scheme = LandmarkScheme::none;
   std::vector<Point> landmarks;
   Pose pose;

@@ -55,8 +55,8 @@ class KYC_API ImageView {
 /// Limits enforced before decoding allocates anything.
 struct ImageLimits {
   std::size_t max_encoded_bytes = 50u * 1024u * 1024u;  ///< 50 MiB of compressed input
-  std::uint64_t max_pixels = 40'000'000;               ///< 40 megapixels (width * height)
-  int max_dimension = 20'000;                          ///< longest side, in pixels
+  std::uint64_t max_pixels = 40'000'000;                ///< 40 megapixels (width * height)
+  int max_dimension = 20'000;                           ///< longest side, in pixels
 };
 
 /// Container formats recognised by content.
@@ -66,8 +66,8 @@ KYC_API const char* image_format_name(ImageFormat format) noexcept;
 /// What decoding found out about the encoded input.
 struct ImageInfo {
   ImageFormat format = ImageFormat::unknown;
-  int width = 0;   ///< after EXIF orientation was applied
-  int height = 0;  ///< after EXIF orientation was applied
+  int width = 0;             ///< after EXIF orientation was applied
+  int height = 0;            ///< after EXIF orientation was applied
   int exif_orientation = 1;  ///< 1..8 as found in the file (1 = none / upright)
   std::size_t encoded_bytes = 0;
 };
@@ -118,8 +118,9 @@ KYC_API Image load_image(const std::string& path, const ImageLimits& limits = {}
 /// is reported.
 class KYC_API ImageInput {
  public:
-  ImageInput(const ImageView& view) : kind_(Kind::view), view_(view) {}  // NOLINT: implicit on purpose
-  ImageInput(const Image& image) : ImageInput(image.view()) {}           // NOLINT
+  ImageInput(const ImageView& view)
+      : kind_(Kind::view), view_(view) {}                       // NOLINT: implicit on purpose
+  ImageInput(const Image& image) : ImageInput(image.view()) {}  // NOLINT
   static ImageInput from_bytes(const std::uint8_t* data, std::size_t size);
   static ImageInput from_path(std::string path);
 

@@ -15,7 +15,8 @@
 
 namespace kyc {
 
-/// Version of the JSON report schema; bumped on any incompatible change (see docs/report-schema.md).
+/// Version of the JSON report schema; bumped on any incompatible change (see
+/// docs/report-schema.md).
 inline constexpr int kReportSchemaVersion = 1;
 
 /// Outcome of a face match. The reason codes are stable strings: "match", "no_match",
@@ -25,8 +26,8 @@ KYC_API const char* face_match_status_name(FaceMatchStatus status) noexcept;
 
 struct ComparedFace {
   Face face;
-  double distance = 0;    ///< L2 distance between embeddings
-  double similarity = 0;  ///< 0..100, FaceComparer::similarity(distance)
+  double distance = 0;  ///< L2 distance between embeddings; NaN when not compared (no source face)
+  double similarity = 0;  ///< 0..100, FaceComparer::similarity(distance); NaN when not compared
   bool match = false;     ///< distance <= decision threshold
 };
 
@@ -41,8 +42,8 @@ struct Decision {
 
 struct KYC_API FaceMatchResult {
   FaceMatchStatus status = FaceMatchStatus::no_match;
-  std::optional<Face> source_face;   ///< largest face of the source image
-  int source_face_count = 0;         ///< all faces found in the source
+  std::optional<Face> source_face;      ///< largest face of the source image
+  int source_face_count = 0;            ///< all faces found in the source
   std::vector<ComparedFace> matches;    ///< target faces within the threshold, best first
   std::vector<ComparedFace> unmatched;  ///< other target faces, best first
   Decision decision;

@@ -32,8 +32,7 @@ const json* member(const json& object, const char* key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-void read_string(const json& object, const std::string& prefix, const char* key,
-                 std::string& out) {
+void read_string(const json& object, const std::string& prefix, const char* key, std::string& out) {
   if (const json* v = member(object, key)) {
     if (!v->is_string()) bad(prefix + key, "expected a string");
     out = v->get<std::string>();
@@ -103,8 +102,7 @@ Config Config::from_json(std::string_view text) {
 
   const json& limits = section(root, "limits");
   reject_unknown(limits, "limits.", {"max_encoded_bytes", "max_pixels", "max_dimension"});
-  read_int(limits, "limits.", "max_encoded_bytes", config.limits.max_encoded_bytes, 1,
-           (1LL << 40));
+  read_int(limits, "limits.", "max_encoded_bytes", config.limits.max_encoded_bytes, 1, (1LL << 40));
   read_int(limits, "limits.", "max_pixels", config.limits.max_pixels, 1, (1LL << 40));
   read_int(limits, "limits.", "max_dimension", config.limits.max_dimension, 1, 1 << 16);
 
@@ -151,8 +149,8 @@ void Config::validate() const {
   }
   static const std::set<std::string> kPoints = {"default", "fmr1e-2", "fmr1e-3", "fmr1e-4"};
   if (kPoints.count(face.operating_point) == 0) {
-    bad("face.operating_point", "'" + face.operating_point +
-                                    "' is not one of default, fmr1e-2, fmr1e-3, fmr1e-4");
+    bad("face.operating_point",
+        "'" + face.operating_point + "' is not one of default, fmr1e-2, fmr1e-3, fmr1e-4");
   }
   if (limits.max_encoded_bytes == 0 || limits.max_pixels == 0 || limits.max_dimension <= 0) {
     bad("limits", "limits must be positive");

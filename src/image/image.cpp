@@ -8,37 +8,54 @@ namespace kyc {
 
 int bytes_per_pixel(PixelFormat format) noexcept {
   switch (format) {
-    case PixelFormat::gray: return 1;
+    case PixelFormat::gray:
+      return 1;
     case PixelFormat::bgr:
-    case PixelFormat::rgb: return 3;
+    case PixelFormat::rgb:
+      return 3;
     case PixelFormat::bgra:
-    case PixelFormat::rgba: return 4;
+    case PixelFormat::rgba:
+      return 4;
   }
   return 0;
 }
 
 const char* pixel_format_name(PixelFormat format) noexcept {
   switch (format) {
-    case PixelFormat::gray: return "gray";
-    case PixelFormat::bgr: return "bgr";
-    case PixelFormat::rgb: return "rgb";
-    case PixelFormat::bgra: return "bgra";
-    case PixelFormat::rgba: return "rgba";
+    case PixelFormat::gray:
+      return "gray";
+    case PixelFormat::bgr:
+      return "bgr";
+    case PixelFormat::rgb:
+      return "rgb";
+    case PixelFormat::bgra:
+      return "bgra";
+    case PixelFormat::rgba:
+      return "rgba";
   }
   return "unknown";
 }
 
 const char* image_format_name(ImageFormat format) noexcept {
   switch (format) {
-    case ImageFormat::unknown: return "unknown";
-    case ImageFormat::jpeg: return "jpeg";
-    case ImageFormat::png: return "png";
-    case ImageFormat::webp: return "webp";
-    case ImageFormat::bmp: return "bmp";
-    case ImageFormat::pnm: return "pnm";
-    case ImageFormat::gif: return "gif";
-    case ImageFormat::tiff: return "tiff";
-    case ImageFormat::raw: return "raw";
+    case ImageFormat::unknown:
+      return "unknown";
+    case ImageFormat::jpeg:
+      return "jpeg";
+    case ImageFormat::png:
+      return "png";
+    case ImageFormat::webp:
+      return "webp";
+    case ImageFormat::bmp:
+      return "bmp";
+    case ImageFormat::pnm:
+      return "pnm";
+    case ImageFormat::gif:
+      return "gif";
+    case ImageFormat::tiff:
+      return "tiff";
+    case ImageFormat::raw:
+      return "raw";
   }
   return "unknown";
 }
@@ -55,9 +72,9 @@ ImageView::ImageView(const std::uint8_t* data, int width, int height, PixelForma
   if (bpp == 0) throw Error(ErrorCode::invalid_argument, "image: unknown pixel format");
   if (data == nullptr) throw Error(ErrorCode::invalid_argument, "image: pixel pointer is null");
   if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
-    throw Error(ErrorCode::invalid_argument,
-                "image: dimensions " + std::to_string(width) + "x" + std::to_string(height) +
-                    " are out of range (1.." + std::to_string(kMaxSide) + ")");
+    throw Error(ErrorCode::invalid_argument, "image: dimensions " + std::to_string(width) + "x" +
+                                                 std::to_string(height) + " are out of range (1.." +
+                                                 std::to_string(kMaxSide) + ")");
   }
   const std::ptrdiff_t min_stride = static_cast<std::ptrdiff_t>(width) * bpp;
   if (row_stride_ == 0) row_stride_ = min_stride;
@@ -80,20 +97,18 @@ ImageView::ImageView(const std::uint8_t* data, std::size_t size, int width, int 
   const std::size_t needed = static_cast<std::size_t>(row_stride_) * (height_ - 1) +
                              static_cast<std::size_t>(width_) * bytes_per_pixel(format_);
   if (size < needed) {
-    throw Error(ErrorCode::invalid_argument, "image: buffer of " + std::to_string(size) +
-                                                 " bytes is too small for " +
-                                                 std::to_string(width_) + "x" +
-                                                 std::to_string(height_) + " " +
-                                                 pixel_format_name(format_) + " (needs " +
-                                                 std::to_string(needed) + ")");
+    throw Error(ErrorCode::invalid_argument,
+                "image: buffer of " + std::to_string(size) + " bytes is too small for " +
+                    std::to_string(width_) + "x" + std::to_string(height_) + " " +
+                    pixel_format_name(format_) + " (needs " + std::to_string(needed) + ")");
   }
 }
 
 Image::Image(int width, int height, PixelFormat format)
     : width_(width), height_(height), format_(format) {
   if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
-    throw Error(ErrorCode::invalid_argument, "image: cannot allocate " + std::to_string(width) +
-                                                 "x" + std::to_string(height));
+    throw Error(ErrorCode::invalid_argument,
+                "image: cannot allocate " + std::to_string(width) + "x" + std::to_string(height));
   }
   const std::size_t bytes =
       static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * bytes_per_pixel(format);
@@ -113,9 +128,8 @@ ImageView Image::view() const {
 }
 
 ImageInput ImageInput::from_bytes(const std::uint8_t* data, std::size_t size) {
-  if (data == nullptr || size == 0) {
-    throw Error(ErrorCode::invalid_argument, "image: encoded input is empty");
-  }
+  if (data == nullptr) throw Error(ErrorCode::invalid_argument, "image: null data pointer");
+  if (size == 0) throw Error(ErrorCode::invalid_image, "image: empty input (0 bytes)");
   ImageInput input;
   input.kind_ = Kind::bytes;
   input.bytes_ = data;

@@ -14,19 +14,25 @@ namespace kyc::detail {
 namespace {
 
 [[noreturn]] void corrupt(const char* format, const char* what) {
-  throw Error(ErrorCode::invalid_image, std::string("image: corrupt ") + format + " header (" +
-                                            what + ")");
+  throw Error(ErrorCode::invalid_image,
+              std::string("image: corrupt ") + format + " header (" + what + ")");
 }
 
-std::uint32_t be16(const std::uint8_t* p) { return (p[0] << 8) | p[1]; }
-std::uint32_t le16(const std::uint8_t* p) { return p[0] | (p[1] << 8); }
+std::uint32_t be16(const std::uint8_t* p) {
+  return (p[0] << 8) | p[1];
+}
+std::uint32_t le16(const std::uint8_t* p) {
+  return p[0] | (p[1] << 8);
+}
 std::uint32_t be32(const std::uint8_t* p) {
   return (std::uint32_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
 }
 std::uint32_t le32(const std::uint8_t* p) {
   return p[0] | (p[1] << 8) | (p[2] << 16) | (std::uint32_t(p[3]) << 24);
 }
-std::uint32_t le24(const std::uint8_t* p) { return p[0] | (p[1] << 8) | (p[2] << 16); }
+std::uint32_t le24(const std::uint8_t* p) {
+  return p[0] | (p[1] << 8) | (p[2] << 16);
+}
 
 bool starts_with(const std::uint8_t* data, std::size_t size, const char* magic, std::size_t n) {
   return size >= n && std::memcmp(data, magic, n) == 0;
@@ -203,6 +209,26 @@ void probe_tiff(const std::uint8_t* d, std::size_t n, ProbeResult& r) {
   if (r.info.width == 0 || r.info.height == 0) corrupt("TIFF", "missing dimensions");
 }
 
+// Formats we can name but not decode: the caller gets "unsupported", not "corrupt".
+const char* recognised_unsupported(const std::uint8_t* d, std::size_t n) {
+  if (n >= 12 && std::memcmp(d + 4, "ftyp", 4) == 0) {
+    if (std::memcmp(d + 8, "avif", 4) == 0) return "AVIF";
+    if (std::memcmp(d + 8, "heic", 4) == 0 || std::memcmp(d + 8, "heix", 4) == 0 ||
+        std::memcmp(d + 8, "mif1", 4) == 0) {
+      return "HEIF/HEIC";
+    }
+    return "an ISO media file (MP4/QuickTime)";
+  }
+  if (starts_with(d, n, "\x00\x00\x00\x0CjP  ", 8) || starts_with(d, n, "\xFF\x4F\xFF\x51", 4)) {
+    return "JPEG 2000";
+  }
+  if (starts_with(d, n, "%PDF", 4)) return "PDF";
+  if (starts_with(d, n, "\xFF\x0A", 2)) return "JPEG XL";
+  if (starts_with(d, n, "8BPS", 4)) return "Photoshop PSD";
+  if (starts_with(d, n, "\x76\x2F\x31\x01", 4)) return "OpenEXR";
+  return nullptr;
+}
+
 }  // namespace
 
 int exif_orientation(const std::uint8_t* t, std::size_t n) {
@@ -248,7 +274,8 @@ ProbeResult probe(const std::uint8_t* data, std::size_t size) {
   } else if (starts_with(data, size, "BM", 2) && size >= 14) {
     r.info.format = ImageFormat::bmp;
     probe_bmp(data, size, r);
-  } else if (size >= 12 && std::memcmp(data, "RIFF", 4) == 0 && std::memcmp(data + 8, "WEBP", 4) == 0) {
+  } else if (size >= 12 && std::memcmp(data, "RIFF", 4) == 0 &&
+             std::memcmp(data + 8, "WEBP", 4) == 0) {
     r.info.format = ImageFormat::webp;
     probe_webp(data, size, r);
   } else if (size >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '6' &&
@@ -258,9 +285,14 @@ ProbeResult probe(const std::uint8_t* data, std::size_t size) {
   } else if (starts_with(data, size, "II*\0", 4) || starts_with(data, size, "MM\0*", 4)) {
     r.info.format = ImageFormat::tiff;
     probe_tiff(data, size, r);
-  } else {
+  } else if (const char* other = recognised_unsupported(data, size)) {
     throw Error(ErrorCode::unsupported_format,
-                "image: unrecognised format (supported: JPEG, PNG, WebP, BMP, PGM/PPM, TIFF, GIF)");
+                std::string("image: ") + other +
+                    " is not supported (supported: JPEG, PNG, WebP, BMP, PGM/PPM, TIFF, GIF)");
+  } else {
+    throw Error(ErrorCode::invalid_image,
+                "image: not an image (no known signature; supported: JPEG, PNG, WebP, BMP, "
+                "PGM/PPM, TIFF, GIF)");
   }
   if (r.exif_offset != 0) {
     r.info.exif_orientation = exif_orientation(data + r.exif_offset, r.exif_size);

@@ -12,7 +12,8 @@ struct ProbeResult {
   ImageInfo info;  ///< width/height as stored (before EXIF orientation)
   /// JPEG: offset of the first byte after the first SOS header (entropy-coded data); 0 otherwise.
   std::size_t jpeg_scan_offset = 0;
-  /// Where the EXIF TIFF structure sits inside the input (JPEG APP1, PNG eXIf, WebP EXIF); 0 = none.
+  /// Where the EXIF TIFF structure sits inside the input (JPEG APP1, PNG eXIf, WebP EXIF); 0 =
+  /// none.
   std::size_t exif_offset = 0;
   std::size_t exif_size = 0;
 };

@@ -10,13 +10,18 @@ namespace {
 using nlohmann::ordered_json;
 
 // Three decimals are plenty for pixels and scores and keep reports readable and diffable.
-double round3(double v) { return std::isfinite(v) ? std::round(v * 1000.0) / 1000.0 : 0.0; }
+double round3(double v) {
+  return std::isfinite(v) ? std::round(v * 1000.0) / 1000.0 : 0.0;
+}
 
 const char* scheme_name(LandmarkScheme scheme) {
   switch (scheme) {
-    case LandmarkScheme::dlib5: return "dlib5";
-    case LandmarkScheme::dlib68: return "dlib68";
-    case LandmarkScheme::none: break;
+    case LandmarkScheme::dlib5:
+      return "dlib5";
+    case LandmarkScheme::dlib68:
+      return "dlib68";
+    case LandmarkScheme::none:
+      break;
   }
   return "none";
 }
@@ -48,9 +53,14 @@ ordered_json image_json(const ImageInfo& info) {
           {"encoded_bytes", info.encoded_bytes}};
 }
 
+// Non-finite means "not measured": null, never a number that could be mistaken for one.
+ordered_json number_or_null(double v) {
+  return std::isfinite(v) ? ordered_json(round3(v)) : ordered_json(nullptr);
+}
+
 ordered_json compared_json(const ComparedFace& c) {
-  return {{"distance", round3(c.distance)},
-          {"similarity", round3(c.similarity)},
+  return {{"distance", number_or_null(c.distance)},
+          {"similarity", number_or_null(c.similarity)},
           {"match", c.match},
           {"face", face_json(c.face)}};
 }
@@ -59,10 +69,14 @@ ordered_json compared_json(const ComparedFace& c) {
 
 const char* face_match_status_name(FaceMatchStatus status) noexcept {
   switch (status) {
-    case FaceMatchStatus::match: return "match";
-    case FaceMatchStatus::no_match: return "no_match";
-    case FaceMatchStatus::no_face_in_source: return "no_face_in_source";
-    case FaceMatchStatus::no_face_in_target: return "no_face_in_target";
+    case FaceMatchStatus::match:
+      return "match";
+    case FaceMatchStatus::no_match:
+      return "no_match";
+    case FaceMatchStatus::no_face_in_source:
+      return "no_face_in_source";
+    case FaceMatchStatus::no_face_in_target:
+      return "no_face_in_target";
   }
   return "unknown";
 }
@@ -70,11 +84,15 @@ const char* face_match_status_name(FaceMatchStatus status) noexcept {
 double FaceMatchResult::best_similarity() const {
   double best = 0;
   for (const auto& c : matches) best = std::max(best, c.similarity);
-  for (const auto& c : unmatched) best = std::max(best, c.similarity);
+  for (const auto& c : unmatched) {
+    if (std::isfinite(c.similarity)) best = std::max(best, c.similarity);
+  }
   return best;
 }
 
-std::string face_to_json(const Face& face) { return face_json(face).dump(); }
+std::string face_to_json(const Face& face) {
+  return face_json(face).dump();
+}
 
 std::string faces_to_json(const std::vector<Face>& faces, int indent) {
   ordered_json j;
@@ -115,12 +133,10 @@ std::string FaceMatchResult::to_json(int indent) const {
                   {"analyzer_model", analyzer_model},
                   {"comparer", comparer},
                   {"comparer_model", comparer_model}};
-  j["timings_ms"] = {{"decode", round3(timings.decode_ms)},
-                     {"detect", round3(timings.detect_ms)},
-                     {"landmarks", round3(timings.landmarks_ms)},
-                     {"embed", round3(timings.embed_ms)},
-                     {"match", round3(timings.match_ms)},
-                     {"total", round3(timings.total_ms)}};
+  j["timings_ms"] = {
+      {"decode", round3(timings.decode_ms)},       {"detect", round3(timings.detect_ms)},
+      {"landmarks", round3(timings.landmarks_ms)}, {"embed", round3(timings.embed_ms)},
+      {"match", round3(timings.match_ms)},         {"total", round3(timings.total_ms)}};
   return j.dump(indent);
 }
 

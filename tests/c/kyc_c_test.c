@@ -351,7 +351,7 @@ static void test_face_match(const kyc_engine* engine, const kyc_image* obama,
   CHECK(report != NULL);
   if (report != NULL) {
     json = kyc_report_json(report);
-    CHECK(strncmp(json, "{\"schema_version\":1,\"faces\":[{", 30) == 0);
+    CHECK(strncmp(json, "{\"schema\":\"kyc.faces\",\"schema_version\":1,\"faces\":[{", 50) == 0);
     CHECK(kyc_report_is_match(report) == 0);
     kyc_report_destroy(report);
   }

@@ -35,9 +35,9 @@ inline std::vector<std::uint8_t> read_file(const std::string& path) {
 }  // namespace kyc_test
 
 /// Resolves a path under ../shared/data/faces; fails (CI) or skips the test when it is missing.
-#define KYC_FACE(var, relative)                                                            \
-  const std::string var = kyc_test::shared_dir() + "/data/faces/" + (relative);           \
-  if (!kyc_test::exists(var)) {                                                            \
-    if (kyc_test::in_ci()) FAIL() << "test data missing in CI: " << var;                   \
-    GTEST_SKIP() << "test data missing: " << var << " (set KYC_SHARED)";                   \
+#define KYC_FACE(var, relative)                                                 \
+  const std::string var = kyc_test::shared_dir() + "/data/faces/" + (relative); \
+  if (!kyc_test::exists(var)) {                                                 \
+    if (kyc_test::in_ci()) FAIL() << "test data missing in CI: " << var;        \
+    GTEST_SKIP() << "test data missing: " << var << " (set KYC_SHARED)";        \
   }

@@ -63,13 +63,18 @@ TEST(FaceMatch, NoFaceIsAResultNotAnException) {
   std::vector<std::uint8_t> pixels(320 * 240 * 3);
   for (int y = 0; y < 240; ++y)
     for (int x = 0; x < 320; ++x)
-      for (int c = 0; c < 3; ++c) pixels[(y * 320 + x) * 3 + c] = static_cast<std::uint8_t>((x + y + 40 * c) / 3);
+      for (int c = 0; c < 3; ++c)
+        pixels[(y * 320 + x) * 3 + c] = static_cast<std::uint8_t>((x + y + 40 * c) / 3);
   const kyc::ImageView blank(pixels.data(), pixels.size(), 320, 240, kyc::PixelFormat::bgr);
 
   const auto no_source = engine().face_match(blank, kyc::ImageInput::from_path(face));
   EXPECT_EQ(no_source.status, kyc::FaceMatchStatus::no_face_in_source);
   EXPECT_EQ(no_source.source_face_count, 0);
-  EXPECT_EQ(no_source.unmatched.size(), 1u);  // the target was still analysed
+  ASSERT_EQ(no_source.unmatched.size(), 1u);                 // the target was still analysed
+  EXPECT_TRUE(std::isnan(no_source.unmatched[0].distance));  // ...but nothing was compared
+  const auto source_json = nlohmann::json::parse(no_source.to_json());
+  EXPECT_TRUE(source_json["unmatched"][0]["distance"].is_null());
+  EXPECT_EQ(source_json["similarity"], 0);
 
   const auto no_target = engine().face_match(kyc::ImageInput::from_path(face), blank);
   EXPECT_EQ(no_target.status, kyc::FaceMatchStatus::no_face_in_target);
@@ -128,8 +133,8 @@ TEST(FaceMatch, ReportJsonHasSchemaEvidenceAndNoPixels) {
   EXPECT_EQ(j["schema"], "kyc.face_match");
   EXPECT_EQ(j["schema_version"], kyc::kReportSchemaVersion);
   EXPECT_EQ(j["status"], "match");
-  for (const char* key : {"decision", "source", "target", "matches", "unmatched", "backend",
-                          "timings_ms"}) {
+  for (const char* key :
+       {"decision", "source", "target", "matches", "unmatched", "backend", "timings_ms"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["source"]["face"]["landmarks"].size(), 5u);
@@ -154,7 +159,8 @@ TEST(FaceMatch, IdentityTables) {
     std::vector<std::pair<std::string, std::string>> rows;
     while (std::getline(in, line)) {
       const auto tab = line.find('\t');
-      rows.emplace_back(line.substr(0, tab), kyc_test::shared_dir() + "/data/faces/" + line.substr(tab + 1));
+      rows.emplace_back(line.substr(0, tab),
+                        kyc_test::shared_dir() + "/data/faces/" + line.substr(tab + 1));
     }
     std::map<std::string, std::optional<kyc::Embedding>> emb;
     int no_face = 0;
@@ -165,7 +171,8 @@ TEST(FaceMatch, IdentityTables) {
         emb[path] = std::nullopt;
         continue;
       }
-      emb[path] = engine().face_embeddings(kyc::ImageInput::from_path(path), {faces.front()}).front();
+      emb[path] =
+          engine().face_embeddings(kyc::ImageInput::from_path(path), {faces.front()}).front();
     }
     const double threshold = engine().face_comparer().operating_points().front().distance;
     int genuine = 0, genuine_errors = 0, impostor = 0, impostor_errors = 0;
@@ -180,9 +187,10 @@ TEST(FaceMatch, IdentityTables) {
         if (same != matched) (same ? genuine_errors : impostor_errors)++;
       }
     }
-    std::printf("[ identity ] %s: %zu images, %d without a face, genuine pairs %d (errors %d), "
-                "impostor pairs %d (errors %d)\n",
-                table, rows.size(), no_face, genuine, genuine_errors, impostor, impostor_errors);
+    std::printf(
+        "[ identity ] %s: %zu images, %d without a face, genuine pairs %d (errors %d), "
+        "impostor pairs %d (errors %d)\n",
+        table, rows.size(), no_face, genuine, genuine_errors, impostor, impostor_errors);
     EXPECT_LE(no_face, allowed_no_face);
     EXPECT_EQ(impostor_errors, 0);
     EXPECT_LE(genuine_errors, genuine / 20);  // >= 95% of genuine pairs match
@@ -196,8 +204,9 @@ TEST(FaceMatch, OneEngineManyThreadsGivesIdenticalResults) {
   KYC_FACE(d, "face_recognition/examples/two_people.jpg");
   const std::vector<std::pair<std::string, std::string>> jobs = {{a, b}, {a, c}, {c, d}, {b, d}};
   std::vector<std::string> single;
-  for (const auto& [x, y] : jobs) single.push_back(nlohmann::json::parse(match(x, y).to_json())["matches"].dump() +
-                                                   nlohmann::json::parse(match(x, y).to_json())["unmatched"].dump());
+  for (const auto& [x, y] : jobs)
+    single.push_back(nlohmann::json::parse(match(x, y).to_json())["matches"].dump() +
+                     nlohmann::json::parse(match(x, y).to_json())["unmatched"].dump());
   std::vector<std::string> threaded(jobs.size() * 4);
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
@@ -217,7 +226,8 @@ TEST(FaceMatch, OneEngineManyThreadsGivesIdenticalResults) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
   for (int t = 0; t < 4; ++t)
-    for (std::size_t k = 0; k < jobs.size(); ++k) EXPECT_EQ(threaded[t * jobs.size() + k], single[k]);
+    for (std::size_t k = 0; k < jobs.size(); ++k)
+      EXPECT_EQ(threaded[t * jobs.size() + k], single[k]);
 }
 
 // LFW view1-test (DevTest: 422 pairs of A-K identities), never used for calibration.
@@ -242,9 +252,10 @@ TEST(FaceMatchAccuracy, LfwDevTestAtDefaultThreshold) {
   const auto scored = kyc_eval::score_pairs(engine().face_comparer(), pairs, embeddings);
   const double threshold = engine().face_comparer().operating_points().front().distance;
   const double accuracy = kyc_eval::accuracy_at(scored, threshold);
-  std::printf("[ accuracy ] LFW view1-test: %zu pairs, %zu images, %d failed to enrol, "
-              "accuracy %.2f%% at the default threshold %.3f\n",
-              pairs.size(), images.size(), fte, accuracy * 100, threshold);
+  std::printf(
+      "[ accuracy ] LFW view1-test: %zu pairs, %zu images, %d failed to enrol, "
+      "accuracy %.2f%% at the default threshold %.3f\n",
+      pairs.size(), images.size(), fte, accuracy * 100, threshold);
   EXPECT_GE(accuracy, 0.976);
 }
 

@@ -16,9 +16,9 @@ using kyc::ErrorCode;
 // A test pattern with distinct quadrants, so orientation and channel order can be checked.
 cv::Mat pattern(int w = 64, int h = 48) {
   cv::Mat m(h, w, CV_8UC3, cv::Scalar(0, 0, 0));
-  m(cv::Rect(0, 0, w / 2, h / 2)).setTo(cv::Scalar(255, 0, 0));   // top-left blue
-  m(cv::Rect(w / 2, 0, w / 2, h / 2)).setTo(cv::Scalar(0, 255, 0)); // top-right green
-  m(cv::Rect(0, h / 2, w / 2, h / 2)).setTo(cv::Scalar(0, 0, 255)); // bottom-left red
+  m(cv::Rect(0, 0, w / 2, h / 2)).setTo(cv::Scalar(255, 0, 0));      // top-left blue
+  m(cv::Rect(w / 2, 0, w / 2, h / 2)).setTo(cv::Scalar(0, 255, 0));  // top-right green
+  m(cv::Rect(0, h / 2, w / 2, h / 2)).setTo(cv::Scalar(0, 0, 255));  // bottom-left red
   return m;
 }
 
@@ -28,7 +28,8 @@ std::vector<std::uint8_t> encode(const std::string& ext, const cv::Mat& m) {
   return out;
 }
 
-ErrorCode decode_error(const std::vector<std::uint8_t>& bytes, const kyc::ImageLimits& limits = {}) {
+ErrorCode decode_error(const std::vector<std::uint8_t>& bytes,
+                       const kyc::ImageLimits& limits = {}) {
   try {
     kyc::decode_image(bytes.data(), bytes.size(), limits);
   } catch (const kyc::Error& e) {
@@ -47,7 +48,7 @@ cv::Vec3b pixel(const kyc::Image& image, int x, int y) {
 TEST(Decode, EveryFormatByContent) {
   const cv::Mat m = pattern();
   const std::vector<std::pair<std::string, kyc::ImageFormat>> formats = {
-      {".jpg", kyc::ImageFormat::jpeg}, {".png", kyc::ImageFormat::png},
+      {".jpg", kyc::ImageFormat::jpeg},  {".png", kyc::ImageFormat::png},
       {".webp", kyc::ImageFormat::webp}, {".bmp", kyc::ImageFormat::bmp},
       {".ppm", kyc::ImageFormat::pnm},   {".tiff", kyc::ImageFormat::tiff}};
   for (const auto& [ext, format] : formats) {
@@ -92,16 +93,51 @@ TEST(Decode, GifFirstFrameFromRealFile) {
 TEST(Decode, ExtensionThatLiesIsIgnored) {
   const auto png = encode(".png", pattern());
   const std::string path = ::testing::TempDir() + "/actually_png.jpg";
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(png.data()), png.size());
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(png.data()), png.size());
   const kyc::Image image = kyc::load_image(path);
   EXPECT_EQ(image.info().format, kyc::ImageFormat::png);
   std::remove(path.c_str());
 }
 
-TEST(Decode, GarbageIsUnsupported) {
+TEST(Decode, GarbageIsInvalidAndKnownOtherFormatsAreUnsupported) {
   std::vector<std::uint8_t> garbage(1000);
-  for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<std::uint8_t>(i * 31 + 7);
-  EXPECT_EQ(decode_error(garbage), ErrorCode::unsupported_format);
+  for (std::size_t i = 0; i < garbage.size(); ++i)
+    garbage[i] = static_cast<std::uint8_t>(i * 31 + 7);
+  EXPECT_EQ(decode_error(garbage), ErrorCode::invalid_image);
+  const std::string pdf = "%PDF-1.7\n%...";
+  EXPECT_EQ(decode_error({pdf.begin(), pdf.end()}), ErrorCode::unsupported_format);
+  const std::vector<std::uint8_t> heic = {0,   0,   0,   24,  'f', 't', 'y',
+                                          'p', 'h', 'e', 'i', 'c', 0,   0};
+  EXPECT_EQ(decode_error(heic), ErrorCode::unsupported_format);
+}
+
+TEST(Decode, EmptyInputIsInvalidImageEverywhere) {
+  const std::uint8_t byte = 0;
+  try {
+    kyc::decode_image(&byte, 0);
+    FAIL();
+  } catch (const kyc::Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::invalid_image);
+  }
+  const std::string path = ::testing::TempDir() + "/kyc_empty.jpg";
+  std::ofstream(path).close();
+  try {
+    kyc::load_image(path);
+    FAIL();
+  } catch (const kyc::Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::invalid_image);
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Decode, DirectoryIsIoError) {
+  try {
+    kyc::load_image(::testing::TempDir());
+    FAIL();
+  } catch (const kyc::Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::io_error);
+  }
 }
 
 TEST(Decode, TruncatedJpegIsRejected) {
@@ -138,8 +174,14 @@ TEST(Decode, CorruptJpegBodyIsRejectedOrDecodedSafely) {
 // Headers that declare enormous images: rejected from the header, before any allocation.
 TEST(Decode, HugeDeclaredDimensionsAreRejectedBeforeAllocation) {
   auto png = encode(".png", pattern(8, 8));
-  png[16] = 0x00; png[17] = 0x01; png[18] = 0x86; png[19] = 0xA0;  // width 100000
-  png[20] = 0x00; png[21] = 0x01; png[22] = 0x86; png[23] = 0xA0;  // height 100000
+  png[16] = 0x00;
+  png[17] = 0x01;
+  png[18] = 0x86;
+  png[19] = 0xA0;  // width 100000
+  png[20] = 0x00;
+  png[21] = 0x01;
+  png[22] = 0x86;
+  png[23] = 0xA0;  // height 100000
   EXPECT_EQ(decode_error(png), ErrorCode::limit_exceeded);
 
   auto jpeg = encode(".jpg", pattern(8, 8));
@@ -180,11 +222,32 @@ TEST(Decode, MissingFileIsIoError) {
 
 // Inserts an APP1 EXIF segment carrying only an Orientation tag after SOI.
 std::vector<std::uint8_t> with_orientation(std::vector<std::uint8_t> jpeg, int orientation) {
-  const std::vector<std::uint8_t> tiff = {'I', 'I', 42, 0, 8, 0, 0, 0,  // header, IFD at 8
-                                          1, 0,                          // one entry
-                                          0x12, 0x01, 3, 0, 1, 0, 0, 0,  // 0x0112 SHORT x1
-                                          static_cast<std::uint8_t>(orientation), 0, 0, 0,
-                                          0, 0, 0, 0};  // next IFD
+  const std::vector<std::uint8_t> tiff = {'I',
+                                          'I',
+                                          42,
+                                          0,
+                                          8,
+                                          0,
+                                          0,
+                                          0,  // header, IFD at 8
+                                          1,
+                                          0,  // one entry
+                                          0x12,
+                                          0x01,
+                                          3,
+                                          0,
+                                          1,
+                                          0,
+                                          0,
+                                          0,  // 0x0112 SHORT x1
+                                          static_cast<std::uint8_t>(orientation),
+                                          0,
+                                          0,
+                                          0,
+                                          0,
+                                          0,
+                                          0,
+                                          0};  // next IFD
   std::vector<std::uint8_t> app1 = {0xFF, 0xE1, 0, 0, 'E', 'x', 'i', 'f', 0, 0};
   app1.insert(app1.end(), tiff.begin(), tiff.end());
   const std::size_t len = app1.size() - 2;
@@ -237,7 +300,14 @@ TEST(ImageView, RejectsInconsistentBuffers) {
               kyc::ImageView(buffer.data(), buffer.size() - 1, 10, 10, kyc::PixelFormat::bgr);
             }),
             ErrorCode::invalid_argument);
-  EXPECT_EQ(code_of([&] { kyc::ImageView(buffer.data(), 1 << 20, 1 << 20, kyc::PixelFormat::gray); }),
+  EXPECT_EQ(
+      code_of([&] { kyc::ImageView(buffer.data(), 1 << 20, 1 << 20, kyc::PixelFormat::gray); }),
+      ErrorCode::invalid_argument);
+  // A stride so large that stride * height would wrap around size_t.
+  EXPECT_EQ(code_of([&] {
+              kyc::ImageView(buffer.data(), buffer.size(), 10, 5, kyc::PixelFormat::bgr,
+                             std::ptrdiff_t{1} << 62);
+            }),
             ErrorCode::invalid_argument);
 }
 

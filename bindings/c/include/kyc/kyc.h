@@ -22,8 +22,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(_WIN32)
+#if defined(_WIN32) && defined(KYC_BUILDING_LIBRARY)
 #define KYC_C_API __declspec(dllexport)
+#elif defined(_WIN32) && defined(KYC_SHARED_LIBRARY)
+#define KYC_C_API __declspec(dllimport)
+#elif defined(_WIN32)
+#define KYC_C_API
 #else
 #define KYC_C_API __attribute__((visibility("default")))
 #endif
@@ -68,9 +72,9 @@ typedef struct kyc_report kyc_report;
  * sizeof(kyc_image) so the struct can grow. The data is borrowed for the duration of the call. */
 typedef struct kyc_image {
   uint32_t struct_size;
-  int32_t encoded;  /* 1: data/size are an encoded file; 0: raw pixels */
+  int32_t encoded; /* 1: data/size are an encoded file; 0: raw pixels */
   const uint8_t* data;
-  size_t size;      /* bytes available at data (checked against height * row_stride) */
+  size_t size; /* bytes available at data (checked against height * row_stride) */
   int32_t width;
   int32_t height;
   int64_t row_stride; /* 0 = tightly packed */
@@ -80,7 +84,7 @@ typedef struct kyc_image {
 KYC_C_API uint32_t kyc_api_version(void);
 KYC_C_API const char* kyc_version_string(void);
 
-KYC_C_API kyc_code kyc_status_code(const kyc_status* status); /* KYC_OK for NULL */
+KYC_C_API kyc_code kyc_status_code(const kyc_status* status);       /* KYC_OK for NULL */
 KYC_C_API const char* kyc_status_message(const kyc_status* status); /* "" for NULL */
 KYC_C_API void kyc_status_destroy(kyc_status* status);
 
