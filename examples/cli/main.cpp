@@ -9,6 +9,9 @@
 // error, 4 internal error.
 #include <kyc/kyc.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -128,6 +131,15 @@ int detect(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OpenBLAS chooses its kernels when it is loaded; on CPUs it does not recognise it falls back to
+  // slow ones. Restart once with the hint in the environment (see
+  // kyc::recommended_openblas_coretype).
+  if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
+    if (const char* core = kyc::recommended_openblas_coretype()) {
+      ::setenv("OPENBLAS_CORETYPE", core, 1);
+      ::execv("/proc/self/exe", argv);  // only returns on failure: carry on with slow kernels
+    }
+  }
   if (argc < 2) {
     usage(std::cerr);
     return kExitUsage;

@@ -1,3 +1,5 @@
+#include <dlfcn.h>
+#include <dlib/config.h>
 #include <dlib/revision.h>
 
 #include <opencv2/core/version.hpp>
@@ -6,6 +8,44 @@
 #include "kyc/version.hpp"
 
 namespace kyc {
+namespace {
+
+// Which BLAS dlib's DNN really runs on: asked of the loaded library, not assumed from the build.
+std::string blas_in_use() {
+#if defined(DLIB_USE_BLAS)
+  using GetConfig = char* (*)();
+  using GetThreads = int (*)();
+  if (auto config = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
+    std::string info = config();
+    if (auto threads =
+            reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"))) {
+      info += ", " + std::to_string(threads()) + " threads";
+    }
+    return info;
+  }
+  return "reference or unknown CBLAS (install libopenblas0 for speed)";
+#else
+  return "none (dlib built without BLAS)";
+#endif
+}
+
+const char* openblas_core() {
+  using GetCorename = char* (*)();
+  auto corename = reinterpret_cast<GetCorename>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  return corename ? corename() : nullptr;
+}
+
+}  // namespace
+
+const char* recommended_openblas_coretype() noexcept {
+  const char* core = openblas_core();
+  if (core == nullptr || std::string(core) != "Prescott") return nullptr;
+#if defined(__x86_64__) || defined(__i386__)
+  if (__builtin_cpu_supports("avx512f")) return "SkylakeX";
+  if (__builtin_cpu_supports("avx2")) return "Haswell";
+#endif
+  return nullptr;
+}
 
 const char* version() noexcept {
   return KYC_VERSION_STRING;
@@ -13,25 +53,25 @@ const char* version() noexcept {
 
 const char* build_info() noexcept {
   static const std::string info = [] {
-    std::string simd;
 #if defined(__AVX512F__)
-    simd = "avx512";
+    const char* simd = "avx512";
 #elif defined(__AVX2__)
-    simd = "avx2";
+    const char* simd = "avx2";
 #elif defined(__AVX__)
-    simd = "avx";
+    const char* simd = "avx";
 #elif defined(__SSE4_2__)
-    simd = "sse4.2";
+    const char* simd = "sse4.2";
 #else
-    simd = "sse2";
+    const char* simd = "sse2";
 #endif
-    std::string blas = "none";
-#if defined(DLIB_USE_BLAS)
-    blas = "cblas (libblas.so.3 alternative; OpenBLAS when installed)";
-#endif
-    return "kyc " KYC_VERSION_STRING "; dlib " + std::to_string(DLIB_MAJOR_VERSION) + "." +
-           std::to_string(DLIB_MINOR_VERSION) + " (BLAS: " + blas +
-           "); OpenCV " CV_VERSION "; kyc SIMD: " + simd;
+    std::string text = "kyc " KYC_VERSION_STRING "; dlib " + std::to_string(DLIB_MAJOR_VERSION) +
+                       "." + std::to_string(DLIB_MINOR_VERSION) + "; BLAS: " + blas_in_use() +
+                       "; OpenCV " CV_VERSION "; kyc compiled for " + simd;
+    if (const char* hint = recommended_openblas_coretype()) {
+      text += std::string("; WARNING: OpenBLAS fell back to SSE3 kernels, set OPENBLAS_CORETYPE=") +
+              hint + " before starting the process";
+    }
+    return text;
   }();
   return info.c_str();
 }
