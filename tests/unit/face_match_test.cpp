@@ -6,6 +6,7 @@
 #include <kyc/kyc.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 #include <thread>
 
@@ -257,6 +258,56 @@ TEST(FaceMatchAccuracy, LfwDevTestAtDefaultThreshold) {
       "accuracy %.2f%% at the default threshold %.3f\n",
       pairs.size(), images.size(), fte, accuracy * 100, threshold);
   EXPECT_GE(accuracy, 0.976);
+}
+
+}  // namespace
+
+namespace {
+
+// The non-default pipelines: MMOD CNN detection, 68-point landmarks with solvePnP pose, jitter.
+TEST(FaceMatchVariants, MmodDetector68LandmarksAndJitter) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  KYC_FACE(b, "face_recognition/examples/obama2.jpg");
+  KYC_FACE(c, "face_recognition/examples/biden.jpg");
+  kyc::Config config;
+  config.face.detector = "mmod";
+  config.face.landmarks = 68;
+  config.face.jitters = 2;
+  const kyc::Engine variant(config);
+  const auto same =
+      variant.face_match(kyc::ImageInput::from_path(a), kyc::ImageInput::from_path(b));
+  EXPECT_EQ(same.status, kyc::FaceMatchStatus::match);
+  ASSERT_TRUE(same.source_face.has_value());
+  EXPECT_EQ(same.source_face->landmarks.size(), 68u);
+  EXPECT_EQ(same.source_face->pose.method, "pnp68");
+  // A portrait facing the camera: the 3-D pose stays near frontal.
+  EXPECT_LT(std::abs(same.source_face->pose.yaw), 20.0f);
+  EXPECT_LT(std::abs(same.source_face->pose.roll), 15.0f);
+  EXPECT_NE(same.analyzer_model.find("mmod"), std::string::npos);
+  EXPECT_NE(same.comparer_model.find("jitters=2"), std::string::npos);
+  const auto different =
+      variant.face_match(kyc::ImageInput::from_path(a), kyc::ImageInput::from_path(c));
+  EXPECT_EQ(different.status, kyc::FaceMatchStatus::no_match);
+}
+
+// Roll from 5 landmarks follows an in-plane rotation of the photo.
+TEST(FaceMatchVariants, RollFollowsImageRotation) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  const kyc::Image upright = engine().decode(kyc::ImageInput::from_path(a));
+  const auto base = engine().detect_faces(upright);
+  ASSERT_FALSE(base.empty());
+  const cv::Mat src(upright.height(), upright.width(), CV_8UC3,
+                    const_cast<std::uint8_t*>(upright.view().data()));
+  cv::Mat rotated;
+  const cv::Point2f centre(base[0].box.x + base[0].box.width / 2,
+                           base[0].box.y + base[0].box.height / 2);
+  // OpenCV's positive angle turns the content counter-clockwise on screen.
+  cv::warpAffine(src, rotated, cv::getRotationMatrix2D(centre, -10.0, 1.0), src.size());
+  const kyc::ImageView view(rotated.data, rotated.cols, rotated.rows, kyc::PixelFormat::bgr,
+                            static_cast<std::ptrdiff_t>(rotated.step));
+  const auto turned = engine().detect_faces(view);
+  ASSERT_FALSE(turned.empty());
+  EXPECT_NEAR(turned[0].pose.roll - base[0].pose.roll, 10.0, 3.0);
 }
 
 }  // namespace
