@@ -36,16 +36,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   const kyc::Engine engine(config);
-  std::vector<std::string> images;
-  for (const auto& p : pairs) {
-    images.push_back(p.a);
-    images.push_back(p.b);
-  }
-  std::sort(images.begin(), images.end());
-  images.erase(std::unique(images.begin(), images.end()), images.end());
+  const std::vector<std::string> images = kyc_eval::unique_images(pairs);
   const auto embeddings = kyc_eval::embed_images(engine, root, images);
-  int fte = 0;
-  for (const auto& [path, e] : embeddings) fte += !e.has_value();
+  const int fte = kyc_eval::failures_to_enrol(embeddings);
 
   const auto& comparer = engine.face_comparer();
   const auto scored = kyc_eval::score_pairs(comparer, pairs, embeddings);

@@ -50,6 +50,18 @@ inline std::string identity_of(const std::string& relative) {
   return relative.substr(0, relative.find('/'));
 }
 
+/// Every image named by the pairs, once, sorted.
+inline std::vector<std::string> unique_images(const std::vector<Pair>& pairs) {
+  std::vector<std::string> images;
+  for (const auto& p : pairs) {
+    images.push_back(p.a);
+    images.push_back(p.b);
+  }
+  std::sort(images.begin(), images.end());
+  images.erase(std::unique(images.begin(), images.end()), images.end());
+  return images;
+}
+
 /// Embedding of the face nearest the centre of each image (nullopt = failure to enrol).
 inline std::map<std::string, std::optional<kyc::Embedding>> embed_images(
     const kyc::Engine& engine, const std::string& root, const std::vector<std::string>& images) {
@@ -71,6 +83,13 @@ inline std::map<std::string, std::optional<kyc::Embedding>> embed_images(
     out[relative] = engine.face_embeddings(image, {central}).front();
   }
   return out;
+}
+
+inline int failures_to_enrol(
+    const std::map<std::string, std::optional<kyc::Embedding>>& embeddings) {
+  int count = 0;
+  for (const auto& entry : embeddings) count += !entry.second.has_value();
+  return count;
 }
 
 struct Scored {

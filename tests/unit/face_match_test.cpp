@@ -240,16 +240,9 @@ TEST(FaceMatchAccuracy, LfwDevTestAtDefaultThreshold) {
   const std::string root = kyc_test::shared_dir() + "/data/faces/lfw/images";
   const auto pairs = kyc_eval::read_pairs(tsv, "view1-test");
   ASSERT_GT(pairs.size(), 400u);
-  std::vector<std::string> images;
-  for (const auto& p : pairs) {
-    images.push_back(p.a);
-    images.push_back(p.b);
-  }
-  std::sort(images.begin(), images.end());
-  images.erase(std::unique(images.begin(), images.end()), images.end());
+  const std::vector<std::string> images = kyc_eval::unique_images(pairs);
   const auto embeddings = kyc_eval::embed_images(engine(), root, images);
-  int fte = 0;
-  for (const auto& [path, e] : embeddings) fte += !e.has_value();
+  const int fte = kyc_eval::failures_to_enrol(embeddings);
   const auto scored = kyc_eval::score_pairs(engine().face_comparer(), pairs, embeddings);
   const double threshold = engine().face_comparer().operating_points().front().distance;
   const double accuracy = kyc_eval::accuracy_at(scored, threshold);
