@@ -125,9 +125,11 @@ void require_not_null(const void* pointer, const char* function, const char* nam
 kyc::ImageInput to_image_input(const kyc_image* image, const char* function, const char* name) {
   const std::string where = std::string(function) + ": " + name;
   require_not_null(image, function, name);
-  if (image->struct_size != sizeof(kyc_image)) {
-    invalid_argument(where + ": struct_size is " + std::to_string(image->struct_size) +
-                     ", expected sizeof(kyc_image) = " + std::to_string(sizeof(kyc_image)));
+  // A caller built against a newer header may pass a larger struct: read the fields we know.
+  if (image->struct_size < sizeof(kyc_image)) {
+    invalid_argument(
+        where + ": struct_size is " + std::to_string(image->struct_size) +
+        ", expected at least sizeof(kyc_image) = " + std::to_string(sizeof(kyc_image)));
   }
   if (image->data == nullptr) invalid_argument(where + ": data is NULL");
   if (image->size == 0) invalid_argument(where + ": size is 0");

@@ -30,6 +30,9 @@ struct FaceConfig {
   /// 2 * max_detect_dimension). Costs time only on images without a detectable face.
   bool retry_upsampled = true;
   double detection_threshold = 0.0;  ///< detector score adjustment; higher = fewer, surer faces
+  /// Faces kept per image, largest first (CompareFaces also stops at 100); bounds the work a
+  /// crowd photo can cause.
+  int max_faces = 100;
   /// Named operating point deciding "match": "default", "fmr1e-2", "fmr1e-3", "fmr1e-4".
   std::string operating_point = "default";
 };

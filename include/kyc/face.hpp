@@ -30,8 +30,8 @@ struct Rect {
   float area() const { return width * height; }
 };
 
-/// Landmark layout. dlib5: [0,1] right-eye corners (image left), [2,3] left-eye corners, [4] nose
-/// base. dlib68: the iBUG 300-W 68-point layout.
+/// Landmark layout. dlib5: [0,1] corners of the eye on the image right (the subject's left eye),
+/// [2,3] corners of the other eye, [4] nose base. dlib68: the iBUG 300-W 68-point layout.
 enum class LandmarkScheme : std::uint8_t { none = 0, dlib5 = 5, dlib68 = 68 };
 
 /// Head pose in degrees. yaw > 0: the subject turns to their left (face points to image right);

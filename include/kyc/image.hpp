@@ -66,13 +66,13 @@ KYC_API const char* image_format_name(ImageFormat format) noexcept;
 /// What decoding found out about the encoded input.
 struct ImageInfo {
   ImageFormat format = ImageFormat::unknown;
-  int width = 0;             ///< after EXIF orientation was applied
-  int height = 0;            ///< after EXIF orientation was applied
+  int width = 0;   ///< of the decoded image (after EXIF orientation); probe_image: as stored
+  int height = 0;  ///< of the decoded image (after EXIF orientation); probe_image: as stored
   int exif_orientation = 1;  ///< 1..8 as found in the file (1 = none / upright)
   std::size_t encoded_bytes = 0;
 };
 
-/// An owned, decoded 8-bit image (BGR, BGRA or gray as decoded). Movable, not copyable.
+/// An owned, decoded 8-bit image (BGR or gray as decoded). Movable, not copyable.
 class KYC_API Image {
  public:
   Image() = default;
@@ -121,6 +121,7 @@ class KYC_API ImageInput {
   ImageInput(const ImageView& view)
       : kind_(Kind::view), view_(view) {}                       // NOLINT: implicit on purpose
   ImageInput(const Image& image) : ImageInput(image.view()) {}  // NOLINT
+  ImageInput(Image&&) = delete;  // a view of a temporary would dangle: keep the Image alive
   static ImageInput from_bytes(const std::uint8_t* data, std::size_t size);
   static ImageInput from_path(std::string path);
 

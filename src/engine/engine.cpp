@@ -16,6 +16,23 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// kyc::Error is the one exception type the API throws: anything else escaping a backend (OpenCV,
+// dlib, the standard library) becomes Error(internal) naming the operation.
+template <typename F>
+auto guarded(const char* operation, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorCode::internal, std::string(operation) + ": out of memory");
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::internal, std::string(operation) + ": " + e.what());
+  } catch (...) {
+    throw Error(ErrorCode::internal, std::string(operation) + ": unknown failure");
+  }
+}
+
 // A decoded image, or the caller's pixels when they were given as a view.
 struct Decoded {
   Image owned;
@@ -69,6 +86,9 @@ struct Engine::Impl {
                                                  "' (default, fmr1e-2, fmr1e-3, fmr1e-4)");
   }
 
+  FaceMatchResult face_match(const ImageInput& source, const ImageInput& target,
+                             const FaceMatchOptions& options) const;
+
   Decision decide(const FaceMatchOptions& options) const {
     const int given = options.distance_threshold.has_value() +
                       options.similarity_threshold.has_value() +
@@ -113,11 +133,15 @@ struct Engine::Impl {
 };
 
 Engine::Engine(Config config) : impl_(std::make_unique<Impl>()) {
-  config.validate();
-  impl_->config = std::move(config);
-  const ModelLocator models(impl_->config);
-  impl_->analyzer = detail::find_face_analyzer(impl_->config.face.analyzer)(impl_->config, models);
-  impl_->comparer = detail::find_face_comparer(impl_->config.face.comparer)(impl_->config, models);
+  guarded("engine", [&] {
+    config.validate();
+    impl_->config = std::move(config);
+    const ModelLocator models(impl_->config);
+    impl_->analyzer =
+        detail::find_face_analyzer(impl_->config.face.analyzer)(impl_->config, models);
+    impl_->comparer =
+        detail::find_face_comparer(impl_->config.face.comparer)(impl_->config, models);
+  });
 }
 
 Engine::~Engine() = default;
@@ -135,48 +159,59 @@ const FaceComparer& Engine::face_comparer() const {
 }
 
 Image Engine::decode(const ImageInput& input) const {
-  switch (input.kind()) {
-    case ImageInput::Kind::bytes:
-      return decode_image(input.bytes(), input.size(), impl_->config.limits);
-    case ImageInput::Kind::path:
-      return load_image(input.path(), impl_->config.limits);
-    case ImageInput::Kind::view:
-      break;
-  }
-  throw Error(ErrorCode::invalid_argument, "decode: the input is already pixels");
+  return guarded("decode", [&] {
+    switch (input.kind()) {
+      case ImageInput::Kind::bytes:
+        return decode_image(input.bytes(), input.size(), impl_->config.limits);
+      case ImageInput::Kind::path:
+        return load_image(input.path(), impl_->config.limits);
+      case ImageInput::Kind::view:
+        break;
+    }
+    throw Error(ErrorCode::invalid_argument, "decode: the input is already pixels");
+  });
 }
 
 std::vector<Face> Engine::detect_faces(const ImageInput& input) const {
-  const Decoded image = impl_->decode(input);
-  return impl_->analyzer->analyze(image.view, nullptr);
+  return guarded("detect_faces", [&] {
+    const Decoded image = impl_->decode(input);
+    return impl_->analyzer->analyze(image.view, nullptr);
+  });
 }
 
 std::vector<Embedding> Engine::face_embeddings(const ImageInput& input,
                                                const std::vector<Face>& faces) const {
-  const Decoded image = impl_->decode(input);
-  return impl_->comparer->embed(image.view, faces, nullptr);
+  return guarded("face_embeddings", [&] {
+    const Decoded image = impl_->decode(input);
+    return impl_->comparer->embed(image.view, faces, nullptr);
+  });
 }
 
 FaceMatchResult Engine::face_match(const ImageInput& source, const ImageInput& target,
                                    const FaceMatchOptions& options) const {
+  return guarded("face_match", [&] { return impl_->face_match(source, target, options); });
+}
+
+FaceMatchResult Engine::Impl::face_match(const ImageInput& source, const ImageInput& target,
+                                         const FaceMatchOptions& options) const {
   const auto start = Clock::now();
   FaceMatchResult result;
-  result.decision = impl_->decide(options);  // validate options before any work
-  result.analyzer = impl_->analyzer->name();
-  result.comparer = impl_->comparer->name();
-  result.analyzer_model = impl_->analyzer->model();
-  result.comparer_model = impl_->comparer->model();
+  result.decision = decide(options);  // validate options before any work
+  result.analyzer = analyzer->name();
+  result.comparer = comparer->name();
+  result.analyzer_model = analyzer->model();
+  result.comparer_model = comparer->model();
 
   auto t = Clock::now();
-  const Decoded src = impl_->decode(source);
-  const Decoded dst = impl_->decode(target);
+  const Decoded src = decode(source);
+  const Decoded dst = decode(target);
   result.timings.decode_ms = ms_since(t);
   result.source_image = src.info;
   result.target_image = dst.info;
 
   // Both images are always analysed so that a report names every problem at once.
-  std::vector<Face> source_faces = impl_->analyzer->analyze(src.view, &result.timings);
-  std::vector<Face> target_faces = impl_->analyzer->analyze(dst.view, &result.timings);
+  std::vector<Face> source_faces = analyzer->analyze(src.view, &result.timings);
+  std::vector<Face> target_faces = analyzer->analyze(dst.view, &result.timings);
   result.source_face_count = static_cast<int>(source_faces.size());
 
   if (source_faces.empty() || target_faces.empty()) {
@@ -195,17 +230,17 @@ FaceMatchResult Engine::face_match(const ImageInput& source, const ImageInput& t
 
   result.source_face = source_faces.front();  // largest first
   const std::vector<Embedding> source_embedding =
-      impl_->comparer->embed(src.view, {source_faces.front()}, &result.timings);
+      comparer->embed(src.view, {source_faces.front()}, &result.timings);
   const std::vector<Embedding> target_embeddings =
-      impl_->comparer->embed(dst.view, target_faces, &result.timings);
+      comparer->embed(dst.view, target_faces, &result.timings);
 
   t = Clock::now();
   std::vector<ComparedFace> compared;
   compared.reserve(target_faces.size());
   for (std::size_t i = 0; i < target_faces.size(); ++i) {
     ComparedFace c;
-    c.distance = impl_->comparer->distance(source_embedding.front(), target_embeddings[i]);
-    c.similarity = impl_->comparer->similarity(c.distance);
+    c.distance = comparer->distance(source_embedding.front(), target_embeddings[i]);
+    c.similarity = comparer->similarity(c.distance);
     c.match = c.distance <= result.decision.distance_threshold;
     c.face = std::move(target_faces[i]);
     compared.push_back(std::move(c));

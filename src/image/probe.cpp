@@ -204,7 +204,11 @@ void probe_tiff(const std::uint8_t* d, std::size_t n, ProbeResult& r) {
     const std::uint32_t value = type == 3 ? u16(e + 8) : u32(e + 8);
     if (tag == 256) r.info.width = static_cast<int>(std::min<std::uint32_t>(value, 0x7FFFFFFF));
     if (tag == 257) r.info.height = static_cast<int>(std::min<std::uint32_t>(value, 0x7FFFFFFF));
-    if (tag == 274 && type == 3) r.info.exif_orientation = static_cast<int>(value);
+    if (tag == 274 && type == 3 && value >= 1 && value <= 8) {
+      r.info.exif_orientation = static_cast<int>(value);
+    }
+    if (tag == 322) r.tiff_tile_width = value;
+    if (tag == 323) r.tiff_tile_height = value;
   }
   if (r.info.width == 0 || r.info.height == 0) corrupt("TIFF", "missing dimensions");
 }

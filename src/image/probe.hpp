@@ -16,6 +16,9 @@ struct ProbeResult {
   /// none.
   std::size_t exif_offset = 0;
   std::size_t exif_size = 0;
+  /// TIFF: tile size (0 = stripped). libtiff allocates whole tiles, so they are limit-checked too.
+  std::uint32_t tiff_tile_width = 0;
+  std::uint32_t tiff_tile_height = 0;
 };
 
 /// Identifies the format by magic bytes and reads dimensions from the header. Throws

@@ -114,7 +114,9 @@ std::string FaceMatchResult::to_json(int indent) const {
   j["decision"] = {{"operating_point", decision.operating_point},
                    {"distance_threshold", round3(decision.distance_threshold)},
                    {"similarity_threshold", round3(decision.similarity_threshold)},
-                   {"fmr", decision.fmr},
+                   // A caller's own threshold has no measured false-match rate.
+                   {"fmr", decision.operating_point == "custom" ? ordered_json(nullptr)
+                                                                : ordered_json(decision.fmr)},
                    {"calibration", decision.calibration}};
   ordered_json source;
   source["image"] = image_json(source_image);

@@ -161,3 +161,28 @@ def test_limits_are_enforced(face_file):
     assert isinstance(info.value, ValueError)
     with pytest.raises(kyc.LimitExceededError):
         small.detect_faces(face_file(OBAMA))
+
+
+def test_limits_apply_before_copying_views(engine):
+    # A broadcast view describes 70000x1000x3 pixels backed by 3 bytes; copying it to pack the
+    # strides would allocate 200 MB before the engine could refuse it.
+    huge = np.broadcast_to(np.zeros(3, np.uint8), (70000, 1000, 3))
+    with pytest.raises(kyc.LimitExceededError):
+        engine.detect_faces(huge)
+
+
+def test_pil_size_is_checked_before_decoding(engine):
+    Image = pytest.importorskip("PIL.Image")
+    small = kyc.Engine(limits={"max_pixels": 100 * 100})
+    with pytest.raises(kyc.LimitExceededError):
+        small.detect_faces(Image.new("RGB", (200, 200)))
+
+
+def test_sixteen_bit_pil_images_are_scaled_not_clipped(engine, face_file):
+    Image = pytest.importorskip("PIL.Image")
+    # The photo as 16-bit grey (0..65535): clipping to 8 bits would make it a white sheet with no
+    # face; scaling keeps the face.
+    grey = np.asarray(Image.open(face_file(OBAMA)).convert("L"), dtype=np.uint16) * 257
+    sixteen = Image.fromarray(grey)
+    assert sixteen.mode == "I;16"
+    assert len(engine.detect_faces(sixteen)) == 1

@@ -304,3 +304,44 @@ TEST(FaceMatchVariants, RollFollowsImageRotation) {
 }
 
 }  // namespace
+
+namespace {
+
+// Images too thin or too small for the detector window give "no face", never an exception.
+TEST(FaceMatchRobustness, TinyAndElongatedImagesHaveNoFace) {
+  for (const auto& [w, h] :
+       std::vector<std::pair<int, int>>{{3000, 1}, {1, 3000}, {5, 5}, {20000, 2}}) {
+    SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h));
+    std::vector<std::uint8_t> pixels(static_cast<std::size_t>(w) * h, 128);
+    const kyc::ImageView view(pixels.data(), pixels.size(), w, h, kyc::PixelFormat::gray);
+    EXPECT_TRUE(engine().detect_faces(view).empty());
+  }
+  kyc::Config config;
+  config.face.min_face_size = 2000;  // asks for a downscale far below the detector window
+  const kyc::Engine picky(config);
+  std::vector<std::uint8_t> pixels(64 * 64 * 3, 100);
+  const kyc::ImageView view(pixels.data(), pixels.size(), 64, 64, kyc::PixelFormat::bgr);
+  EXPECT_TRUE(picky.detect_faces(view).empty());
+}
+
+TEST(FaceMatchRobustness, MaxFacesBoundsTheWork) {
+  KYC_FACE(b, "face_recognition/examples/two_people.jpg");
+  kyc::Config config;
+  config.face.max_faces = 1;
+  const kyc::Engine one_face(config);
+  const auto faces = one_face.detect_faces(kyc::ImageInput::from_path(b));
+  ASSERT_EQ(faces.size(), 1u);
+  const auto all = engine().detect_faces(kyc::ImageInput::from_path(b));
+  ASSERT_GE(all.size(), 2u);
+  EXPECT_FLOAT_EQ(faces[0].box.area(), all[0].box.area());  // the largest one is kept
+}
+
+TEST(FaceMatchRobustness, CustomThresholdHasNoMeasuredFmr) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  kyc::FaceMatchOptions options;
+  options.distance_threshold = 0.5;
+  const auto r = match(a, a, options);
+  EXPECT_TRUE(nlohmann::json::parse(r.to_json())["decision"]["fmr"].is_null());
+}
+
+}  // namespace

@@ -312,3 +312,97 @@ TEST(ImageView, RejectsInconsistentBuffers) {
 }
 
 }  // namespace
+
+namespace {
+
+// A minimal uncompressed 8-bit grey TIFF with an Orientation tag, and optionally tile tags.
+std::vector<std::uint8_t> tiff_gray(const cv::Mat& gray, int orientation, std::uint32_t tile = 0) {
+  std::vector<std::uint8_t> out = {'I', 'I', 42, 0, 8, 0, 0, 0};
+  struct Entry {
+    std::uint16_t tag, type;
+    std::uint32_t count, value;
+  };
+  const std::uint32_t w = gray.cols, h = gray.rows;
+  std::vector<Entry> entries = {{256, 4, 1, w},
+                                {257, 4, 1, h},
+                                {258, 3, 1, 8},
+                                {259, 3, 1, 1},
+                                {262, 3, 1, 1},
+                                {273, 4, 1, 0 /* patched */},
+                                {274, 3, 1, static_cast<std::uint32_t>(orientation)},
+                                {277, 3, 1, 1},
+                                {278, 4, 1, h},
+                                {279, 4, 1, w * h}};
+  if (tile != 0) {
+    entries.push_back({322, 4, 1, tile});
+    entries.push_back({323, 4, 1, tile});
+  }
+  const std::uint32_t pixel_offset = 8 + 2 + static_cast<std::uint32_t>(entries.size()) * 12 + 4;
+  entries[5].value = pixel_offset;
+  auto put16 = [&](std::uint32_t v) {
+    out.push_back(v & 0xFF);
+    out.push_back((v >> 8) & 0xFF);
+  };
+  auto put32 = [&](std::uint32_t v) {
+    put16(v & 0xFFFF);
+    put16(v >> 16);
+  };
+  put16(static_cast<std::uint32_t>(entries.size()));
+  for (const auto& e : entries) {
+    put16(e.tag);
+    put16(e.type);
+    put32(e.count);
+    if (e.type == 3) {
+      put16(e.value);
+      put16(0);
+    } else {
+      put32(e.value);
+    }
+  }
+  put32(0);
+  for (int y = 0; y < gray.rows; ++y) out.insert(out.end(), gray.ptr(y), gray.ptr(y) + gray.cols);
+  return out;
+}
+
+TEST(Decode, TiffOrientationIsAppliedOnce) {
+  cv::Mat gray(48, 64, CV_8UC1, cv::Scalar(0));
+  gray(cv::Rect(0, 0, 32, 24)).setTo(255);  // top-left white
+  const auto upright = tiff_gray(gray, 1);
+  const kyc::Image plain = kyc::decode_image(upright.data(), upright.size());
+  EXPECT_EQ(plain.width(), 64);
+  const auto turned = tiff_gray(gray, 6);  // view = rotate 90 degrees clockwise
+  const kyc::Image image = kyc::decode_image(turned.data(), turned.size());
+  ASSERT_EQ(image.width(), 48);
+  ASSERT_EQ(image.height(), 64);
+  // The white top-left quadrant ends up top-right after one clockwise turn (not bottom-left, as
+  // after two turns).
+  EXPECT_GT(image.view().row(5)[40], 200);
+  EXPECT_LT(image.view().row(60)[5], 50);
+}
+
+TEST(Decode, TiffWithGiantTilesIsRejectedBeforeDecoding) {
+  cv::Mat one(1, 1, CV_8UC1, cv::Scalar(9));
+  const auto bomb = tiff_gray(one, 1, 16384);  // 1x1 image, 16384x16384 tiles = 1 GiB buffer
+  EXPECT_EQ(decode_error(bomb), ErrorCode::limit_exceeded);
+}
+
+TEST(Decode, JpegWithThousandsOfScansIsRejected) {
+  const auto jpeg = encode(".jpg", pattern(32, 32));
+  std::size_t sos = 0;
+  for (std::size_t i = 2; i + 1 < jpeg.size(); ++i) {
+    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xDA) {
+      sos = i;
+      break;
+    }
+  }
+  ASSERT_GT(sos, 0u);
+  std::vector<std::uint8_t> bomb(jpeg.begin(),
+                                 jpeg.begin() + static_cast<std::ptrdiff_t>(sos) + 14);
+  for (int i = 0; i < 300; ++i) {
+    bomb.insert(bomb.end(), {0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00, 0x12});
+  }
+  bomb.insert(bomb.end(), {0xFF, 0xD9});
+  EXPECT_EQ(decode_error(bomb), ErrorCode::limit_exceeded);
+}
+
+}  // namespace

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "engine/pool.hpp"
@@ -32,6 +34,30 @@ TEST(Pool, BoundedPoolMakesThreadsWait) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(pool.created(), 1u);
   EXPECT_EQ(*pool.acquire(), 400);
+}
+
+}  // namespace
+
+namespace {
+
+// A failing factory must free its slot and wake a waiter, or a bounded pool hangs forever.
+TEST(Pool, FailedCreationWakesWaiters) {
+  std::atomic<int> attempts{0};
+  kyc::detail::Pool<int> pool(
+      [&]() -> std::unique_ptr<int> {
+        if (attempts++ == 0) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          throw std::runtime_error("first creation fails");
+        }
+        return std::make_unique<int>(1);
+      },
+      1);
+  std::thread first([&] { EXPECT_THROW(pool.acquire(), std::runtime_error); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::thread second([&] { EXPECT_EQ(*pool.acquire(), 1); });  // waits, then creates
+  first.join();
+  second.join();
+  EXPECT_EQ(pool.created(), 1u);
 }
 
 }  // namespace

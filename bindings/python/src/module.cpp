@@ -11,6 +11,7 @@
 //  - kyc::Error becomes the kyc.Error subclass of its code (classes defined in kyc/_errors.py).
 //  - Results are read-only objects; enums are exposed as their stable snake_case strings.
 
+#include <pybind11/eval.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -116,8 +117,21 @@ std::string shape_string(const py::buffer_info& info) {
 }
 
 /// Encoded image bytes from a 1-D buffer of bytes.
-void from_encoded_buffer(ConvertedImage& out, py::buffer_info info, const char* arg,
-                         py::handle obj) {
+// The engine's limits, checked here before any copy: a broadcast or strided view can describe
+// far more bytes than it occupies, and copying it would exhaust memory before the engine looked.
+void check_pixel_limits(int64_t width, int64_t height, const char* arg,
+                        const kyc::ImageLimits& limits) {
+  if (width > limits.max_dimension || height > limits.max_dimension ||
+      static_cast<uint64_t>(width) * static_cast<uint64_t>(height) > limits.max_pixels) {
+    throw kyc::Error(kyc::ErrorCode::limit_exceeded,
+                     std::string(arg) + ": " + std::to_string(width) + "x" +
+                         std::to_string(height) +
+                         " pixels exceed limits.max_pixels or limits.max_dimension");
+  }
+}
+
+void from_encoded_buffer(ConvertedImage& out, py::buffer_info info, const char* arg, py::handle obj,
+                         const kyc::ImageLimits& limits) {
   if (info.itemsize != 1) {
     throw py::type_error(std::string(arg) +
                          ": a 1-D buffer is read as encoded image bytes and "
@@ -125,6 +139,11 @@ void from_encoded_buffer(ConvertedImage& out, py::buffer_info info, const char* 
                          describe_dtype(obj, info));
   }
   const auto size = static_cast<std::size_t>(info.shape.empty() ? info.size : info.shape[0]);
+  if (size > limits.max_encoded_bytes) {
+    throw kyc::Error(kyc::ErrorCode::limit_exceeded,
+                     std::string(arg) + ": " + std::to_string(size) +
+                         " encoded bytes exceed limits.max_encoded_bytes");
+  }
   const auto* data = static_cast<const std::uint8_t*>(info.ptr);
   const py::ssize_t step = info.strides.empty() ? 1 : info.strides[0];
   if (step != 1 && size > 1) {
@@ -138,7 +157,7 @@ void from_encoded_buffer(ConvertedImage& out, py::buffer_info info, const char* 
 
 /// Pixels from an HxW / HxWxC uint8 buffer.
 void from_pixel_buffer(ConvertedImage& out, py::buffer_info info, bool rgb, const char* arg,
-                       py::handle obj) {
+                       py::handle obj, const kyc::ImageLimits& limits) {
   if (info.itemsize != 1 || !is_uint8_format(info.format)) {
     throw py::type_error(std::string(arg) + ": image arrays must have dtype uint8; got " +
                          describe_dtype(obj, info));
@@ -157,6 +176,7 @@ void from_pixel_buffer(ConvertedImage& out, py::buffer_info info, bool rgb, cons
     throw kyc::Error(kyc::ErrorCode::invalid_argument,
                      std::string(arg) + ": invalid image array shape " + shape_string(info));
   }
+  check_pixel_limits(width, height, arg, limits);
   kyc::PixelFormat format = kyc::PixelFormat::gray;
   if (channels == 3) format = rgb ? kyc::PixelFormat::rgb : kyc::PixelFormat::bgr;
   if (channels == 4) format = rgb ? kyc::PixelFormat::rgba : kyc::PixelFormat::bgra;
@@ -214,9 +234,20 @@ py::object pil_image_class() {
   return mod.attr("Image");
 }
 
-void from_pil_image(ConvertedImage& out, py::handle image) {
+void from_pil_image(ConvertedImage& out, py::handle image, const char* arg,
+                    const kyc::ImageLimits& limits) {
+  // PIL opens lazily: check the declared size before convert()/tobytes() decode the pixels.
+  const auto declared = image.attr("size").cast<std::pair<int64_t, int64_t>>();
+  check_pixel_limits(declared.first, declared.second, arg, limits);
   std::string mode = image.attr("mode").cast<std::string>();
   py::object converted = py::reinterpret_borrow<py::object>(image);
+  if (mode.rfind("I;16", 0) == 0) {
+    // 16-bit grey: scale to 8 bits (convert("L") would clip everything above 255 to white).
+    // PIL's point() on "I" images needs a Python callable of the form v * scale + offset.
+    const py::object scale_down = py::eval("lambda v: v * (1.0 / 256)");
+    converted = image.attr("convert")("I").attr("point")(scale_down).attr("convert")("L");
+    mode = "L";
+  }
   std::string target;
   if (mode == "L" || mode == "RGB" || mode == "RGBA") {
     target = mode;
@@ -246,7 +277,8 @@ void from_pil_image(ConvertedImage& out, py::handle image) {
 }
 
 /// Converts one image argument. Runs with the GIL held.
-ConvertedImage to_image_input(py::handle obj, bool rgb, const char* arg) {
+ConvertedImage to_image_input(py::handle obj, bool rgb, const char* arg,
+                              const kyc::ImageLimits& limits) {
   ConvertedImage out;
   if (py::isinstance<py::str>(obj) || py::hasattr(obj, "__fspath__")) {
     // os.fsencode gives the file system's bytes for any str or PathLike (surrogateescape kept).
@@ -259,9 +291,9 @@ ConvertedImage to_image_input(py::handle obj, bool rgb, const char* arg) {
     py::buffer_info info = py::reinterpret_borrow<py::buffer>(obj).request();
     if (info.ndim == 0) throw_type_error(arg, obj);  // e.g. a numpy scalar
     if (bytes_like || info.ndim <= 1) {
-      from_encoded_buffer(out, std::move(info), arg, obj);
+      from_encoded_buffer(out, std::move(info), arg, obj, limits);
     } else if (info.ndim == 2 || info.ndim == 3) {
-      from_pixel_buffer(out, std::move(info), rgb, arg, obj);
+      from_pixel_buffer(out, std::move(info), rgb, arg, obj, limits);
     } else {
       throw kyc::Error(kyc::ErrorCode::invalid_argument,
                        std::string(arg) +
@@ -273,7 +305,7 @@ ConvertedImage to_image_input(py::handle obj, bool rgb, const char* arg) {
   }
   py::object pil_class = pil_image_class();
   if (!pil_class.is_none() && py::isinstance(obj, pil_class)) {
-    from_pil_image(out, obj);
+    from_pil_image(out, obj, arg, limits);
     return out;
   }
   throw_type_error(arg, obj);
@@ -637,8 +669,8 @@ PYBIND11_MODULE(_kyc, m) {
           [](const kyc::Engine& e, const py::object& source, const py::object& target,
              std::optional<double> distance_threshold, std::optional<double> similarity_threshold,
              std::optional<std::string> operating_point, bool rgb) {
-            const ConvertedImage src = to_image_input(source, rgb, "source");
-            const ConvertedImage tgt = to_image_input(target, rgb, "target");
+            const ConvertedImage src = to_image_input(source, rgb, "source", e.config().limits);
+            const ConvertedImage tgt = to_image_input(target, rgb, "target", e.config().limits);
             const kyc::FaceMatchOptions options =
                 make_options(distance_threshold, similarity_threshold, std::move(operating_point));
             std::optional<kyc::FaceMatchResult> outcome;
@@ -654,7 +686,7 @@ PYBIND11_MODULE(_kyc, m) {
       .def(
           "detect_faces",
           [](const kyc::Engine& e, const py::object& image, bool rgb) {
-            const ConvertedImage input = to_image_input(image, rgb, "image");
+            const ConvertedImage input = to_image_input(image, rgb, "image", e.config().limits);
             std::vector<kyc::Face> faces;
             {
               py::gil_scoped_release release;
@@ -666,7 +698,7 @@ PYBIND11_MODULE(_kyc, m) {
       .def(
           "face_embeddings",
           [](const kyc::Engine& e, const py::object& image, const py::object& faces, bool rgb) {
-            const ConvertedImage input = to_image_input(image, rgb, "image");
+            const ConvertedImage input = to_image_input(image, rgb, "image", e.config().limits);
             std::optional<std::vector<kyc::Face>> given;
             if (!faces.is_none()) {
               try {

@@ -69,7 +69,7 @@ typedef struct kyc_report kyc_report;
 
 /* An image argument: either encoded bytes (JPEG, PNG, ... decoded by content; width, height,
  * row_stride and format ignored) or raw pixels (encoded == 0). struct_size must be
- * sizeof(kyc_image) so the struct can grow. The data is borrowed for the duration of the call. */
+ * sizeof(kyc_image) (at least the version-1 size) so the struct can grow. The data is borrowed for the duration of the call. */
 typedef struct kyc_image {
   uint32_t struct_size;
   int32_t encoded; /* 1: data/size are an encoded file; 0: raw pixels */
