@@ -271,9 +271,10 @@ static void test_bad_images(const kyc_engine* engine, const kyc_image* good) {
   image.encoded = 2;
   EXPECT_STATUS(kyc_detect_faces(engine, &image, &report), KYC_INVALID_ARGUMENT);
 
-  /* Wrong struct_size (a caller compiled against another layout). */
+  /* struct_size smaller than version 1 (a caller with a broken or foreign layout). A larger one
+   * is accepted further down: a caller built against a newer header may pass a grown struct. */
   image = *good;
-  image.struct_size = (uint32_t)sizeof(kyc_image) + 8;
+  image.struct_size = (uint32_t)sizeof(kyc_image) - 1;
   EXPECT_STATUS(kyc_face_match(engine, &image, good, NULL, &report), KYC_INVALID_ARGUMENT);
   image.struct_size = 0;
   EXPECT_STATUS(kyc_detect_faces(engine, &image, &report), KYC_INVALID_ARGUMENT);
@@ -283,6 +284,22 @@ static void test_bad_images(const kyc_engine* engine, const kyc_image* good) {
   EXPECT_STATUS(kyc_detect_faces(engine, &image, &report), KYC_INVALID_ARGUMENT);
 
   CHECK(report == SENTINEL_REPORT);
+
+  /* A grown struct (newer header): the fields this library knows are read, the rest ignored. */
+  {
+    struct {
+      kyc_image v1;
+      uint64_t added_later;
+    } grown;
+    grown.v1 = *good;
+    grown.v1.struct_size = (uint32_t)sizeof grown;
+    grown.added_later = 0;
+    report = NULL;
+    EXPECT_STATUS(kyc_detect_faces(engine, &grown.v1, &report), KYC_OK);
+    CHECK(report != NULL);
+    kyc_report_destroy(report);
+    report = SENTINEL_REPORT;
+  }
 
   /* A valid raw image without a face is a report with no faces, not an error. */
   image = raw_image(pixels, sizeof pixels, 16, 16, 0, KYC_PIXEL_BGR);
