@@ -5,16 +5,16 @@
 #include <limits>
 
 #include "engine/registry.hpp"
+#include "engine/timing.hpp"
+#include "image/probe.hpp"
 #include "kyc/error.hpp"
 #include "kyc/models.hpp"
 
 namespace kyc {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+using detail::Clock;
+using detail::ms_since;
 
 // kyc::Error is the one exception type the API throws: anything else escaping a backend (OpenCV,
 // dlib, the standard library) becomes Error(internal) naming the operation.
@@ -53,18 +53,10 @@ struct Engine::Impl {
       case ImageInput::Kind::view:
         d.view = input.view();
         if (d.view.empty()) throw Error(ErrorCode::invalid_argument, "image: empty view");
-        if (static_cast<std::uint64_t>(d.view.width()) * d.view.height() >
-                config.limits.max_pixels ||
-            d.view.width() > config.limits.max_dimension ||
-            d.view.height() > config.limits.max_dimension) {
-          throw Error(ErrorCode::limit_exceeded,
-                      "image: " + std::to_string(d.view.width()) + "x" +
-                          std::to_string(d.view.height()) +
-                          " pixels exceed limits.max_pixels or limits.max_dimension");
-        }
         d.info.format = ImageFormat::raw;
         d.info.width = d.view.width();
         d.info.height = d.view.height();
+        detail::check_image_limits(d.info, config.limits);
         return d;
       case ImageInput::Kind::bytes:
         d.owned = decode_image(input.bytes(), input.size(), config.limits);

@@ -12,7 +12,9 @@
 
 #include "engine/pool.hpp"
 #include "engine/registry.hpp"
+#include "engine/timing.hpp"
 #include "face/detector.hpp"
+#include "face/dlib_convert.hpp"
 #include "image/convert.hpp"
 #include "kyc/config.hpp"
 #include "kyc/error.hpp"
@@ -20,11 +22,6 @@
 
 namespace kyc::detail {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 class HogDetector final : public FaceDetector {
  public:
@@ -105,11 +102,7 @@ class DlibAnalyzer final : public FaceAnalyzer {
       face.box = {d.box.x, d.box.y, d.box.width, d.box.height};
       face.detector_score = d.score;
       face.confidence = confidence_from_score(d.score);
-      const dlib::rectangle rect(static_cast<long>(std::lround(d.box.x)),
-                                 static_cast<long>(std::lround(d.box.y)),
-                                 static_cast<long>(std::lround(d.box.x + d.box.width)) - 1,
-                                 static_cast<long>(std::lround(d.box.y + d.box.height)) - 1);
-      const dlib::full_object_detection shape = (*predictor_)(image, rect);
+      const dlib::full_object_detection shape = (*predictor_)(image, to_dlib_rect(face.box));
       face.scheme = scheme_;
       face.landmarks.reserve(shape.num_parts());
       for (unsigned long i = 0; i < shape.num_parts(); ++i) {

@@ -8,8 +8,10 @@
 #include <cmath>
 
 #include "engine/pool.hpp"
+#include "engine/timing.hpp"
 #include "face/calibration.hpp"
 #include "face/detector.hpp"
+#include "face/dlib_convert.hpp"
 #include "image/convert.hpp"
 #include "kyc/config.hpp"
 #include "kyc/error.hpp"
@@ -48,11 +50,6 @@ using ResNet = dlib::loss_metric<dlib::fc_no_bias<
              3, 3, 2, 2,
              dlib::relu<dlib::affine<
                  dlib::con<32, 7, 7, 2, 2, dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
-
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
 
 constexpr unsigned long kChipSize = 150;
 constexpr double kChipPadding = 0.25;
@@ -143,10 +140,7 @@ class DlibComparer final : public FaceComparer {
  private:
   dlib::full_object_detection shape_of(const dlib::cv_image<dlib::bgr_pixel>& image,
                                        const Face& face) const {
-    const dlib::rectangle rect(static_cast<long>(std::lround(face.box.x)),
-                               static_cast<long>(std::lround(face.box.y)),
-                               static_cast<long>(std::lround(face.box.x + face.box.width)) - 1,
-                               static_cast<long>(std::lround(face.box.y + face.box.height)) - 1);
+    const dlib::rectangle rect = to_dlib_rect(face.box);
     if ((face.scheme == LandmarkScheme::dlib5 && face.landmarks.size() == 5) ||
         (face.scheme == LandmarkScheme::dlib68 && face.landmarks.size() == 68)) {
       std::vector<dlib::point> parts;

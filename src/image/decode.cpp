@@ -77,7 +77,9 @@ void check_tiff_tiles(const detail::ProbeResult& probed, const ImageLimits& limi
   }
 }
 
-void check_limits(const ImageInfo& info, const ImageLimits& limits) {
+}  // namespace
+
+void detail::check_image_limits(const ImageInfo& info, const ImageLimits& limits) {
   if (info.encoded_bytes > limits.max_encoded_bytes) {
     throw Error(ErrorCode::limit_exceeded, "image: " + std::to_string(info.encoded_bytes) +
                                                " encoded bytes exceed the limit of " +
@@ -87,12 +89,13 @@ void check_limits(const ImageInfo& info, const ImageLimits& limits) {
   if (info.width > limits.max_dimension || info.height > limits.max_dimension ||
       pixels > limits.max_pixels) {
     throw Error(ErrorCode::limit_exceeded,
-                "image: declared size " + std::to_string(info.width) + "x" +
-                    std::to_string(info.height) + " exceeds the limits (max_dimension " +
-                    std::to_string(limits.max_dimension) + ", max_pixels " +
-                    std::to_string(limits.max_pixels) + ")");
+                "image: size " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+                    " exceeds the limits (max_dimension " + std::to_string(limits.max_dimension) +
+                    ", max_pixels " + std::to_string(limits.max_pixels) + ")");
   }
 }
+
+namespace {
 
 // The entropy-coded data never contains FF D9 (0xFF is byte-stuffed), so a complete first image
 // has an EOI marker after its scan header. libjpeg would silently pad a truncated file with grey.
@@ -262,7 +265,7 @@ Image decode_image(const std::uint8_t* data, std::size_t size, const ImageLimits
                                                std::to_string(limits.max_encoded_bytes));
   }
   const detail::ProbeResult probed = detail::probe(data, size);
-  check_limits(probed.info, limits);
+  detail::check_image_limits(probed.info, limits);
   check_tiff_tiles(probed, limits);
 
   cv::Mat decoded;
@@ -292,7 +295,7 @@ Image decode_image(const std::uint8_t* data, std::size_t size, const ImageLimits
     ImageInfo actual = probed.info;
     actual.width = decoded.cols;
     actual.height = decoded.rows;
-    check_limits(actual, limits);
+    detail::check_image_limits(actual, limits);
   }
   // OpenCV's TIFF decoder applies the Orientation tag even with IMREAD_IGNORE_ORIENTATION.
   if (probed.info.format != ImageFormat::tiff) {

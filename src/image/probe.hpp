@@ -25,6 +25,10 @@ struct ProbeResult {
 /// Error(invalid_image) for a truncated/corrupt header, Error(unsupported_format) for unknown data.
 ProbeResult probe(const std::uint8_t* data, std::size_t size);
 
+/// Throws Error(limit_exceeded) when the encoded size or the dimensions exceed the limits. Used on
+/// decoded headers (before allocation) and on raw pixel views alike.
+void check_image_limits(const ImageInfo& info, const ImageLimits& limits);
+
 /// Orientation tag (1..8) from an EXIF TIFF structure; 1 when absent or unreadable.
 int exif_orientation(const std::uint8_t* tiff, std::size_t size);
 
