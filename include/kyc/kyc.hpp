@@ -8,6 +8,7 @@
 #pragma once
 
 #include "kyc/config.hpp"
+#include "kyc/document.hpp"
 #include "kyc/engine.hpp"
 #include "kyc/error.hpp"
 #include "kyc/face.hpp"
