@@ -11,6 +11,10 @@ APT_PACKAGES=(
   libopenblas-dev liblapack-dev  # BLAS behind dlib's DNN (OpenBLAS, runtime SIMD dispatch)
   libgif-dev               # GIF first frame (OpenCV 4.6 has no GIF decoder)
   nlohmann-json3-dev
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng  # MRZ and printed-zone OCR
+  libzxing-dev             # PDF417 (AAMVA barcodes): reading, and writing in tests
+  libzip-dev               # KYC packages (ZIP)
+  libcurl4-openssl-dev libssl-dev  # HTTPS: third-party verification, AWS backends
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models)
