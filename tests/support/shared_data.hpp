@@ -41,3 +41,12 @@ inline std::vector<std::uint8_t> read_file(const std::string& path) {
     if (kyc_test::in_ci()) FAIL() << "test data missing in CI: " << var;        \
     GTEST_SKIP() << "test data missing: " << var << " (set KYC_SHARED)";        \
   }
+
+/// Resolves any path under ../shared (e.g. "data/docs/mrz_text_vectors.json"); fails (CI) or
+/// skips the test when it is missing.
+#define KYC_SHARED_FILE(var, relative)                                   \
+  const std::string var = kyc_test::shared_dir() + "/" + (relative);     \
+  if (!kyc_test::exists(var)) {                                          \
+    if (kyc_test::in_ci()) FAIL() << "test data missing in CI: " << var; \
+    GTEST_SKIP() << "test data missing: " << var << " (set KYC_SHARED)"; \
+  }
