@@ -51,4 +51,18 @@ struct DocumentFields {
   Address address;
 };
 
+/// One source's reading of a document (or the applicant's form), as the consistency check
+/// consumes it. Readers produce richer results (MrzResult, AamvaResult, ...) and convert to this.
+struct DocumentRead {
+  FieldSource source = FieldSource::mrz;
+  DocumentFields fields;
+  /// Names of the members of `fields` ("document_number", "date_of_birth", ...) whose value is
+  /// protected by a check digit that verified, so OCR-confusable characters may be tolerated
+  /// against other sources only for these.
+  std::vector<std::string> verified_fields;
+  /// Names of fields the source is known to have truncated (MRZ names, AAMVA truncation flags):
+  /// a comparison accepts a prefix for these.
+  std::vector<std::string> truncated_fields;
+};
+
 }  // namespace kyc
