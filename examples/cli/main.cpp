@@ -3,16 +3,19 @@
 //   kyc face-match SOURCE TARGET [--threshold D | --similarity S | --operating-point NAME]
 //                  [--config FILE.json] [--json] [--pretty]
 //   kyc detect IMAGE [--config FILE.json]
+//   kyc photo-check PHOTO... [--profile icao|us|uk|schengen|FILE.json] [--annotate OUT.png|.jpg]
+//                   [--config FILE.json] [--json] [--pretty]
 //   kyc version
 //
-// Exit codes: 0 match (or success), 1 no match / no face, 2 usage error, 3 input or config
-// error, 4 internal error.
+// Exit codes: 0 match / compliant (or success), 1 no match / no face / non-compliant, 2 usage
+// error, 3 input or config error, 4 internal error, 5 photo could not be assessed.
 #include <kyc/kyc.hpp>
 
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -25,6 +28,7 @@ constexpr int kExitNoMatch = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInput = 3;
 constexpr int kExitInternal = 4;
+constexpr int kExitUnable = 5;
 
 void usage(std::ostream& out) {
   out << "usage:\n"
@@ -32,9 +36,11 @@ void usage(std::ostream& out) {
          "                 --operating-point default|fmr1e-2|fmr1e-3|fmr1e-4]\n"
          "                 [--config FILE.json] [--json] [--pretty]\n"
          "  kyc detect IMAGE [--config FILE.json]\n"
+         "  kyc photo-check PHOTO... [--profile icao|us|uk|schengen|FILE.json]\n"
+         "                  [--annotate OUT.png|OUT.jpg] [--config FILE.json] [--json] [--pretty]\n"
          "  kyc version\n"
-         "exit codes: 0 match/success, 1 no match or no face, 2 usage, 3 bad input/config, "
-         "4 internal error\n";
+         "exit codes: 0 match/compliant/success, 1 no match, no face or non-compliant, 2 usage,\n"
+         "            3 bad input/config, 4 internal error, 5 photo could not be assessed\n";
 }
 
 struct Args {
@@ -43,6 +49,8 @@ struct Args {
   std::optional<double> similarity;
   std::optional<std::string> operating_point;
   std::string config_path;
+  std::string profile = "icao";
+  std::string annotate_path;
   bool json = false;
   bool pretty = false;
 };
@@ -74,6 +82,10 @@ Args parse(int argc, char** argv) {
       args.similarity = parse_number(a, value());
     } else if (a == "--operating-point") {
       args.operating_point = value();
+    } else if (a == "--profile") {
+      args.profile = value();
+    } else if (a == "--annotate") {
+      args.annotate_path = value();
     } else if (a == "--config") {
       args.config_path = value();
     } else if (a == "--json") {
@@ -128,6 +140,71 @@ int detect(const Args& args) {
   return faces.empty() ? kExitNoMatch : kExitMatch;
 }
 
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+kyc::PhotoProfile load_profile(const std::string& name) {
+  if (!ends_with(name, ".json")) return kyc::PhotoProfile::builtin(name);
+  std::ifstream in(name, std::ios::binary);
+  if (!in) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read profile file " + name);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return kyc::PhotoProfile::from_json(text);
+}
+
+int photo_check(const Args& args) {
+  if (args.positional.empty()) throw std::invalid_argument("photo-check needs PHOTO");
+  if (!args.annotate_path.empty() && args.positional.size() != 1) {
+    throw std::invalid_argument("--annotate takes one PHOTO");
+  }
+  const kyc::Engine engine(load_config(args));
+  const kyc::PhotoProfile profile = load_profile(args.profile);
+  int worst = kExitMatch;
+  for (const auto& path : args.positional) {
+    // Decoded once: the same pixels are checked and annotated.
+    const std::vector<std::uint8_t> bytes = [&] {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read " + path);
+      return std::vector<std::uint8_t>{std::istreambuf_iterator<char>(in),
+                                       std::istreambuf_iterator<char>()};
+    }();
+    const kyc::PhotoCheckResult result =
+        engine.check_photo(kyc::ImageInput::from_bytes(bytes.data(), bytes.size()), profile);
+    if (args.json) {
+      std::cout << result.to_json(args.pretty ? 2 : -1) << "\n";
+    } else {
+      std::cout << path << ": " << kyc::photo_verdict_name(result.verdict) << " (profile "
+                << result.profile << ", " << result.timings.total_ms << " ms)\n";
+      for (const auto& r : result.rules) {
+        std::cout << "  " << kyc::rule_status_name(r.status) << "  " << r.id;
+        if (r.status != kyc::RuleStatus::unable_to_assess)
+          std::cout << " = " << r.value << " " << r.unit;
+        if (!r.message.empty()) std::cout << "\n      " << r.message;
+        std::cout << "\n";
+      }
+    }
+    if (!args.annotate_path.empty()) {
+      const kyc::Image image =
+          engine.decode(kyc::ImageInput::from_bytes(bytes.data(), bytes.size()));
+      const auto format =
+          ends_with(args.annotate_path, ".jpg") || ends_with(args.annotate_path, ".jpeg")
+              ? kyc::AnnotationFormat::jpeg
+              : kyc::AnnotationFormat::png;
+      const auto encoded = kyc::annotate_photo(image.view(), result, profile, format);
+      std::ofstream out(args.annotate_path, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(encoded.data()),
+                static_cast<std::streamsize>(encoded.size()));
+      if (!out) throw kyc::Error(kyc::ErrorCode::io_error, "cannot write " + args.annotate_path);
+    }
+    const int code = result.verdict == kyc::PhotoVerdict::compliant       ? kExitMatch
+                     : result.verdict == kyc::PhotoVerdict::non_compliant ? kExitNoMatch
+                                                                          : kExitUnable;
+    if (code == kExitNoMatch || worst == kExitMatch) worst = code;
+  }
+  return worst;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,6 +234,7 @@ int main(int argc, char** argv) {
     const Args args = parse(argc, argv);
     if (command == "face-match") return face_match(args);
     if (command == "detect") return detect(args);
+    if (command == "photo-check") return photo_check(args);
     throw std::invalid_argument("unknown command '" + command + "'");
   } catch (const std::invalid_argument& e) {
     std::cerr << "kyc: " << e.what() << "\n";

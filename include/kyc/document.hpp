@@ -19,7 +19,7 @@ KYC_API const char* field_source_name(FieldSource source) noexcept;
 
 /// A postal address. Empty members are unknown.
 struct Address {
-  std::string street;       ///< house number, street, unit ("123 MAIN ST APT 4")
+  std::string street;  ///< house number, street, unit ("123 MAIN ST APT 4")
   std::string city;
   std::string region;       ///< state / province / county code or name
   std::string postal_code;  ///< as printed ("22201-1234")

@@ -16,6 +16,7 @@
 #include "kyc/export.hpp"
 #include "kyc/face.hpp"
 #include "kyc/image.hpp"
+#include "kyc/photo.hpp"
 #include "kyc/results.hpp"
 
 namespace kyc {
@@ -43,6 +44,13 @@ class KYC_API Engine {
   /// Embedding of each face (as returned by detect_faces on the same image).
   std::vector<Embedding> face_embeddings(const ImageInput& image,
                                          const std::vector<Face>& faces) const;
+
+  /// Checks a passport photo against a built-in profile ("icao", "us", "uk", "schengen") or a
+  /// caller's profile. Uses 68-point landmarks when the model is available (loaded on first
+  /// use) and degrades to 5 points otherwise: rules that need 68 points then say
+  /// unable_to_assess. A photo that fails rules is a result; unusable input throws.
+  PhotoCheckResult check_photo(const ImageInput& photo, const std::string& profile = "icao") const;
+  PhotoCheckResult check_photo(const ImageInput& photo, const PhotoProfile& profile) const;
 
   /// Decodes an image with this engine's limits.
   Image decode(const ImageInput& input) const;

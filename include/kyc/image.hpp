@@ -70,6 +70,9 @@ struct ImageInfo {
   int height = 0;  ///< of the decoded image (after EXIF orientation); probe_image: as stored
   int exif_orientation = 1;  ///< 1..8 as found in the file (1 = none / upright)
   std::size_t encoded_bytes = 0;
+  /// JPEG only: the libjpeg-scale quality (1..100) its luminance quantisation table corresponds
+  /// to, estimated from the DQT segment; 0 when not JPEG or not estimable.
+  int jpeg_quality = 0;
 };
 
 /// An owned, decoded 8-bit image (BGR or gray as decoded). Movable, not copyable.

@@ -4,11 +4,16 @@ namespace kyc {
 
 const char* field_source_name(FieldSource source) noexcept {
   switch (source) {
-    case FieldSource::mrz: return "mrz";
-    case FieldSource::barcode: return "barcode";
-    case FieldSource::viz: return "viz";
-    case FieldSource::applicant: return "applicant";
-    case FieldSource::external: return "external";
+    case FieldSource::mrz:
+      return "mrz";
+    case FieldSource::barcode:
+      return "barcode";
+    case FieldSource::viz:
+      return "viz";
+    case FieldSource::applicant:
+      return "applicant";
+    case FieldSource::external:
+      return "external";
   }
   return "unknown";
 }

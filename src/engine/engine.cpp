@@ -3,12 +3,14 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <mutex>
 
 #include "engine/registry.hpp"
 #include "engine/timing.hpp"
 #include "image/probe.hpp"
 #include "kyc/error.hpp"
 #include "kyc/models.hpp"
+#include "photo/measure.hpp"
 
 namespace kyc {
 namespace {
@@ -46,6 +48,50 @@ struct Engine::Impl {
   Config config;
   std::shared_ptr<FaceAnalyzer> analyzer;
   std::shared_ptr<FaceComparer> comparer;
+
+  // Photo checks want 68-point landmarks; that model (~100 MB) is loaded on the first check, so
+  // engines that only match faces never pay for it.
+  mutable std::once_flag photo_once;
+  mutable std::shared_ptr<FaceAnalyzer> photo_analyzer;
+
+  const FaceAnalyzer& photo_face_analyzer() const {
+    std::call_once(photo_once, [this] {
+      photo_analyzer = analyzer;
+      if (config.face.landmarks == 68 ||
+          (config.face.analyzer != "dlib" && config.face.analyzer != "local.dlib")) {
+        return;  // already 68 points, or a backend with its own landmarks
+      }
+      Config with68 = config;
+      with68.face.landmarks = 68;
+      try {
+        photo_analyzer =
+            detail::find_face_analyzer(with68.face.analyzer)(with68, ModelLocator(with68));
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::model_not_found) throw;
+        // Degrade to 5 points: the rules that need 68 say so in their results.
+      }
+    });
+    return *photo_analyzer;
+  }
+
+  PhotoCheckResult check_photo(const ImageInput& photo, const PhotoProfile& profile) const {
+    const FaceAnalyzer& photo_analyzer_ref = photo_face_analyzer();  // first call loads models
+    const auto start = Clock::now();
+    auto t = Clock::now();
+    const Decoded image = decode(photo);
+    const double decode_ms = ms_since(t);
+    StageTimings timings;
+    timings.decode_ms = decode_ms;
+    const std::vector<Face> faces = photo_analyzer_ref.analyze(image.view, &timings);
+    t = Clock::now();
+    PhotoCheckResult result = detail::measure_photo(image.view, image.info, faces, profile);
+    result.rules_ms = ms_since(t);
+    result.analyzer = photo_analyzer_ref.name();
+    result.analyzer_model = photo_analyzer_ref.model();
+    timings.total_ms = ms_since(start);
+    result.timings = timings;
+    return result;
+  }
 
   Decoded decode(const ImageInput& input) const {
     Decoded d;
@@ -148,6 +194,15 @@ const FaceAnalyzer& Engine::face_analyzer() const {
 }
 const FaceComparer& Engine::face_comparer() const {
   return *impl_->comparer;
+}
+
+PhotoCheckResult Engine::check_photo(const ImageInput& photo, const std::string& profile) const {
+  return guarded("check_photo",
+                 [&] { return impl_->check_photo(photo, PhotoProfile::builtin(profile)); });
+}
+
+PhotoCheckResult Engine::check_photo(const ImageInput& photo, const PhotoProfile& profile) const {
+  return guarded("check_photo", [&] { return impl_->check_photo(photo, profile); });
 }
 
 Image Engine::decode(const ImageInput& input) const {

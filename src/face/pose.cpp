@@ -16,15 +16,13 @@ struct ModelPoint {
   cv::Point3d position;
 };
 const ModelPoint kModel68[] = {
-    {30, {0.0, 0.0, 0.0}},        // nose tip
-    {8, {0.0, -63.6, -12.5}},     // chin
-    {36, {-43.3, 32.7, -26.0}},   // image-left eye, outer corner
-    {45, {43.3, 32.7, -26.0}},    // image-right eye, outer corner
-    {48, {-28.9, -28.9, -24.1}},  // mouth, image-left corner
-    {54, {28.9, -28.9, -24.1}},   // mouth, image-right corner
-    {39, {-19.0, 32.7, -23.0}},   // image-left eye, inner corner
-    {42, {19.0, 32.7, -23.0}},    // image-right eye, inner corner
-    {33, {0.0, -11.0, -8.0}},     // nose base
+    {30, {0.0, 0.0, 0.0}},       // nose tip
+    {8, {0.0, -63.6, -12.5}},    // chin
+    {36, {-43.3, 32.7, -26.0}},  // image-left eye, outer corner
+    {45, {43.3, 32.7, -26.0}},   // image-right eye, outer corner
+    {39, {-19.0, 32.7, -23.0}},  // image-left eye, inner corner
+    {42, {19.0, 32.7, -23.0}},   // image-right eye, inner corner
+    {33, {0.0, -11.0, -8.0}},    // nose base
 };
 
 Pose pose_pnp(const Face& face, int width, int height) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -42,6 +43,36 @@ bool is_sof(std::uint8_t marker) {
   return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
 }
 
+// The IJG reference luminance table (ITU-T T.81 Annex K.1); libjpeg scales it by
+// 5000/q (q < 50) or 200 - 2q percent. Summing both tables inverts the scaling regardless of the
+// zig-zag order, so an encoder's quality setting is recovered to within about 1.
+constexpr int kStdLuminanceSum = 16 + 11 + 10 + 16 + 24 + 40 + 51 + 61 + 12 + 12 + 14 + 19 + 26 +
+                                 58 + 60 + 55 + 14 + 13 + 16 + 24 + 40 + 57 + 69 + 56 + 14 + 17 +
+                                 22 + 29 + 51 + 87 + 80 + 62 + 18 + 22 + 37 + 56 + 68 + 109 + 103 +
+                                 77 + 24 + 35 + 55 + 64 + 81 + 104 + 113 + 92 + 49 + 64 + 78 + 87 +
+                                 103 + 121 + 120 + 101 + 72 + 92 + 95 + 98 + 112 + 100 + 103 + 99;
+
+int quality_from_dqt(const std::uint8_t* seg, std::size_t len) {
+  std::size_t pos = 0;
+  while (pos < len) {
+    const int precision = seg[pos] >> 4;
+    const int id = seg[pos] & 0x0F;
+    const std::size_t size = precision == 0 ? 64 : 128;
+    if (pos + 1 + size > len) return 0;
+    if (id == 0) {
+      double sum = 0;
+      for (std::size_t i = 0; i < 64; ++i) {
+        sum += precision == 0 ? seg[pos + 1 + i] : be16(seg + pos + 1 + 2 * i) / 256.0;
+      }
+      const double scale = sum * 100.0 / kStdLuminanceSum;  // percent of the reference table
+      const double q = scale <= 100.0 ? (200.0 - scale) / 2.0 : 5000.0 / scale;
+      return std::clamp(static_cast<int>(std::lround(q)), 1, 100);
+    }
+    pos += 1 + size;
+  }
+  return 0;
+}
+
 void probe_jpeg(const std::uint8_t* d, std::size_t n, ProbeResult& r) {
   std::size_t pos = 2;
   bool have_size = false;
@@ -67,6 +98,8 @@ void probe_jpeg(const std::uint8_t* d, std::size_t n, ProbeResult& r) {
                std::memcmp(seg, "Exif\0\0", 6) == 0) {
       r.exif_offset = static_cast<std::size_t>(seg + 6 - d);
       r.exif_size = seg_len - 6;
+    } else if (marker == 0xDB && r.info.jpeg_quality == 0) {
+      r.info.jpeg_quality = quality_from_dqt(seg, seg_len);
     } else if (marker == 0xDA) {
       if (!have_size) corrupt("JPEG", "scan before frame header");
       r.jpeg_scan_offset = pos + len;

@@ -50,7 +50,8 @@ ordered_json image_json(const ImageInfo& info) {
           {"width", info.width},
           {"height", info.height},
           {"exif_orientation", info.exif_orientation},
-          {"encoded_bytes", info.encoded_bytes}};
+          {"encoded_bytes", info.encoded_bytes},
+          {"jpeg_quality", info.jpeg_quality == 0 ? ordered_json() : ordered_json(info.jpeg_quality)}};
 }
 
 // Non-finite means "not measured": null, never a number that could be mistaken for one.
