@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -22,6 +23,7 @@
 #include "kyc/error.hpp"
 #include "kyc/face.hpp"
 #include "kyc/image.hpp"
+#include "kyc/photo.hpp"
 #include "kyc/results.hpp"
 #include "kyc/version.hpp"
 
@@ -55,6 +57,10 @@ struct kyc_engine {
 struct kyc_report {
   std::string json;
   int is_match = 0;
+};
+
+struct kyc_buffer {
+  std::vector<std::uint8_t> bytes;
 };
 
 namespace {
@@ -200,6 +206,14 @@ kyc::FaceMatchOptions parse_face_match_options(const char* options_json) {
   return options;
 }
 
+kyc::PhotoProfile photo_profile(const char* profile) {
+  if (profile == nullptr || profile[0] == '\0') return kyc::PhotoProfile::builtin("icao");
+  const char* first = profile;
+  while (*first == ' ' || *first == '\t' || *first == '\n' || *first == '\r') ++first;
+  if (*first == '{') return kyc::PhotoProfile::from_json(profile);
+  return kyc::PhotoProfile::builtin(profile);
+}
+
 }  // namespace
 
 extern "C" {
@@ -268,6 +282,67 @@ kyc_status* kyc_detect_faces(const kyc_engine* engine, const kyc_image* image,
   auto* report = new kyc_report{std::move(json), 0};
   *out_report = report;
   KYC_C_END
+}
+
+kyc_status* kyc_check_photo(const kyc_engine* engine, const kyc_image* photo, const char* profile,
+                            kyc_report** out_report) {
+  KYC_C_BEGIN
+  constexpr const char* function = "kyc_check_photo";
+  require_not_null(engine, function, "engine");
+  require_not_null(out_report, function, "out_report");
+  const kyc::ImageInput input = to_image_input(photo, function, "photo");
+  const kyc::PhotoCheckResult result = engine->engine.check_photo(input, photo_profile(profile));
+  auto* report =
+      new kyc_report{result.to_json(), result.verdict == kyc::PhotoVerdict::compliant ? 1 : 0};
+  *out_report = report;
+  KYC_C_END
+}
+
+kyc_status* kyc_annotate_photo(const kyc_engine* engine, const kyc_image* photo,
+                               const char* profile, kyc_annotation_format format,
+                               kyc_buffer** out_image, kyc_report** out_report) {
+  KYC_C_BEGIN
+  constexpr const char* function = "kyc_annotate_photo";
+  require_not_null(engine, function, "engine");
+  require_not_null(out_image, function, "out_image");
+  if (format != KYC_ANNOTATE_PNG && format != KYC_ANNOTATE_JPEG) {
+    invalid_argument(std::string(function) +
+                     ": format must be KYC_ANNOTATE_PNG or KYC_ANNOTATE_JPEG");
+  }
+  const kyc::ImageInput input = to_image_input(photo, function, "photo");
+  const kyc::PhotoProfile chosen = photo_profile(profile);
+  const kyc::PhotoCheckResult result = engine->engine.check_photo(input, chosen);
+  // Pixels given as a view are drawn on directly; encoded input is decoded once more.
+  std::vector<std::uint8_t> encoded;
+  const auto draw = kyc::AnnotationFormat(format == KYC_ANNOTATE_JPEG ? kyc::AnnotationFormat::jpeg
+                                                                      : kyc::AnnotationFormat::png);
+  if (input.kind() == kyc::ImageInput::Kind::view) {
+    encoded = kyc::annotate_photo(input.view(), result, chosen, draw);
+  } else {
+    const kyc::Image image = engine->engine.decode(input);
+    encoded = kyc::annotate_photo(image.view(), result, chosen, draw);
+  }
+  auto buffer = std::make_unique<kyc_buffer>(kyc_buffer{std::move(encoded)});
+  std::unique_ptr<kyc_report> report;
+  if (out_report != nullptr) {
+    report = std::make_unique<kyc_report>(
+        kyc_report{result.to_json(), result.verdict == kyc::PhotoVerdict::compliant ? 1 : 0});
+  }
+  *out_image = buffer.release();
+  if (out_report != nullptr) *out_report = report.release();
+  KYC_C_END
+}
+
+const uint8_t* kyc_buffer_data(const kyc_buffer* buffer) {
+  return buffer == nullptr ? nullptr : buffer->bytes.data();
+}
+
+size_t kyc_buffer_size(const kyc_buffer* buffer) {
+  return buffer == nullptr ? 0 : buffer->bytes.size();
+}
+
+void kyc_buffer_destroy(kyc_buffer* buffer) {
+  delete buffer;
 }
 
 const char* kyc_report_json(const kyc_report* report) {

@@ -8,6 +8,7 @@ namespace kyc::detail {
 namespace {
 
 constexpr double kRadToDeg = 180.0 / 3.14159265358979323846;
+constexpr double kPnpPitchZero = 7.8;
 
 // A generic 3-D face (mm; x right, y up, z towards the camera), for the 68-point indices used.
 // Values are the widely used anthropometric averages for solvePnP head-pose estimation.
@@ -35,9 +36,14 @@ Pose pose_pnp(const Face& face, int width, int height) {
   }
   const double focal = std::max(width, height);  // ~53 degree field of view
   const cv::Matx33d camera(focal, 0, width / 2.0, 0, focal, height / 2.0, 0, 0, 1);
-  cv::Vec3d rvec, tvec;
+  // Start from a frontal head at the distance its eye span implies: without the mouth corners
+  // the iterative solver can otherwise settle on the mirrored (upside-down) solution.
+  const double eye_span = std::hypot(face.landmarks[45].x - face.landmarks[36].x,
+                                     face.landmarks[45].y - face.landmarks[36].y);
+  cv::Vec3d rvec(0, 0, 0);
+  cv::Vec3d tvec(0, 0, focal * 86.6 / std::max(1.0, eye_span));
   Pose pose;
-  if (!cv::solvePnP(object, image, camera, cv::noArray(), rvec, tvec, false,
+  if (!cv::solvePnP(object, image, camera, cv::noArray(), rvec, tvec, true,
                     cv::SOLVEPNP_ITERATIVE)) {
     return pose;
   }
@@ -55,7 +61,9 @@ Pose pose_pnp(const Face& face, int width, int height) {
     yaw = std::atan2(-r(2, 0), sy);
     roll = 0;
   }
-  pose.pitch = static_cast<float>(-pitch * kRadToDeg);
+  // The generic model reads level heads as chin-up: its pitch zero is the median over 300 LFW
+  // faces (news photos, on average level), 7.8 degrees (docs/photo-rules.md).
+  pose.pitch = static_cast<float>(-pitch * kRadToDeg - kPnpPitchZero);
   pose.yaw = static_cast<float>(-yaw * kRadToDeg);
   pose.roll = static_cast<float>(roll * kRadToDeg);
   pose.method = "pnp68";

@@ -432,6 +432,66 @@ static void test_raw_pixels(const kyc_engine* engine, const buffer* pgm) {
   free(padded);
 }
 
+/* Photo check through the C ABI: a built-in profile, a caller's JSON profile, the annotated
+ * picture, and the errors (unknown profile, bad profile JSON, NULL outputs). */
+static void test_check_photo(const kyc_engine* engine, const kyc_image* photo) {
+  kyc_report* report = SENTINEL_REPORT;
+  kyc_buffer* picture = NULL;
+  const char* json;
+  static const char* const one_rule =
+      "{\"name\": \"mine\", \"rules\": {\"single_face\": {\"min\": 1, \"max\": 1}}}";
+
+  EXPECT_STATUS(kyc_check_photo(engine, photo, NULL, &report), KYC_OK);
+  CHECK(report != NULL && report != SENTINEL_REPORT);
+  if (report != NULL && report != SENTINEL_REPORT) {
+    json = kyc_report_json(report);
+    CHECK(strncmp(json, "{\"schema\":\"kyc.photo_check\",\"schema_version\":1,", 46) == 0);
+    CHECK(strstr(json, "\"profile\":\"icao\"") != NULL);
+    /* obama.jpg is an office portrait: far from the ICAO format. */
+    CHECK(strstr(json, "\"verdict\":\"non_compliant\"") != NULL);
+    CHECK(kyc_report_is_match(report) == 0);
+    kyc_report_destroy(report);
+  }
+
+  /* A caller's profile with one rule that the photo meets: compliant. */
+  report = NULL;
+  EXPECT_STATUS(kyc_check_photo(engine, photo, one_rule, &report), KYC_OK);
+  CHECK(report != NULL && kyc_report_is_match(report) == 1);
+  CHECK(report != NULL && strstr(kyc_report_json(report), "\"profile\":\"mine\"") != NULL);
+  kyc_report_destroy(report);
+
+  report = SENTINEL_REPORT;
+  expect_message_names(kyc_check_photo(engine, photo, "passport", &report), KYC_INVALID_ARGUMENT,
+                       "icao", __LINE__);
+  expect_message_names(
+      kyc_check_photo(engine, photo, "{\"name\": \"x\", \"rules\": {\"nope\": {}}}", &report),
+      KYC_INVALID_CONFIG, "nope", __LINE__);
+  EXPECT_STATUS(kyc_check_photo(engine, photo, "icao", NULL), KYC_INVALID_ARGUMENT);
+  EXPECT_STATUS(kyc_check_photo(NULL, photo, "icao", &report), KYC_INVALID_ARGUMENT);
+  EXPECT_STATUS(kyc_check_photo(engine, NULL, "icao", &report), KYC_INVALID_ARGUMENT);
+  CHECK(report == SENTINEL_REPORT);
+
+  report = NULL;
+  EXPECT_STATUS(kyc_annotate_photo(engine, photo, "us", KYC_ANNOTATE_PNG, &picture, &report),
+                KYC_OK);
+  CHECK(picture != NULL && kyc_buffer_size(picture) > 1000);
+  CHECK(picture != NULL && memcmp(kyc_buffer_data(picture), "\x89PNG", 4) == 0);
+  CHECK(report != NULL && strstr(kyc_report_json(report), "\"profile\":\"us\"") != NULL);
+  kyc_buffer_destroy(picture);
+  kyc_report_destroy(report);
+  picture = NULL;
+  EXPECT_STATUS(kyc_annotate_photo(engine, photo, NULL, KYC_ANNOTATE_JPEG, &picture, NULL), KYC_OK);
+  CHECK(picture != NULL && kyc_buffer_data(picture)[0] == 0xFF &&
+        kyc_buffer_data(picture)[1] == 0xD8);
+  kyc_buffer_destroy(picture);
+  picture = NULL;
+  EXPECT_STATUS(kyc_annotate_photo(engine, photo, NULL, (kyc_annotation_format)7, &picture, NULL),
+                KYC_INVALID_ARGUMENT);
+  CHECK(picture == NULL);
+  CHECK(kyc_buffer_data(NULL) == NULL && kyc_buffer_size(NULL) == 0);
+  kyc_buffer_destroy(NULL);
+}
+
 int main(void) {
   static const char* const files[] = {
       "data/faces/face_recognition/examples/obama.jpg",
@@ -480,6 +540,7 @@ int main(void) {
     test_bad_images(engine, &images[0]);
     test_face_match(engine, &images[0], &images[1], &images[2]);
     test_raw_pixels(engine, &data[3]);
+    test_check_photo(engine, &images[0]);
     kyc_engine_destroy(engine);
   }
 

@@ -26,7 +26,7 @@ import importlib.util
 import json
 import logging
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ._errors import (
     BackendUnavailableError,
@@ -72,17 +72,27 @@ from ._kyc import (  # noqa: E402
     Face,
     FaceMatchResult,
     ImageInfo,
+    PhotoCheckResult,
     Point,
     Pose,
     Rect,
+    RuleResult,
     StageTimings,
     available_backends,
     build_info,
+    photo_profile_json,
+    photo_profile_names,
+    photo_rule_ids,
 )
 
 __all__ = [
     "Engine",
     "FaceMatchResult",
+    "PhotoCheckResult",
+    "RuleResult",
+    "photo_profile_names",
+    "photo_profile_json",
+    "photo_rule_ids",
     "ComparedFace",
     "Face",
     "Rect",
@@ -160,6 +170,14 @@ def _config_json(config: Dict[str, Any]) -> str:
         return json.dumps(config)
     except (TypeError, ValueError) as e:
         raise InvalidConfigError(f"configuration is not JSON-serialisable: {e}") from None
+
+
+def _profile_arg(profile: Any) -> str:
+    if isinstance(profile, dict):
+        return json.dumps(profile)
+    if isinstance(profile, str):
+        return profile
+    raise TypeError(f"profile: expected a name, a dict or JSON text, got {type(profile).__name__}")
 
 
 class Engine:
@@ -258,6 +276,35 @@ class Engine:
                 result.timings.total_ms,
             )
         return result
+
+    def check_photo(
+        self, image: Any, profile: "str | Dict[str, Any]" = "icao", *, rgb: bool = False
+    ) -> PhotoCheckResult:
+        """Checks a passport photo against a profile (ICAO 9303 / ISO/IEC 19794-5 rules).
+
+        :param profile: a built-in name ("icao", "us", "uk", "schengen"), a profile dict, or
+            a profile as JSON text (see ``kyc.photo_profile_json("icao")`` for the format).
+        :returns: the verdict ("compliant", "non_compliant", "unable_to_assess") with one
+            :class:`RuleResult` per rule (a failing photo is a result, not an exception).
+        :rtype: PhotoCheckResult
+        """
+        return self._native.check_photo(image, _profile_arg(profile), rgb, None)
+
+    def annotate_photo(
+        self,
+        image: Any,
+        profile: "str | Dict[str, Any]" = "icao",
+        *,
+        format: str = "png",
+        rgb: bool = False,
+    ) -> Tuple[PhotoCheckResult, bytes]:
+        """Checks the photo and draws the result on it (face box, landmarks, allowed crown,
+        chin and eye-line bands, centre line, failing rules).
+
+        :param format: "png" or "jpeg".
+        :returns: the result and the encoded picture.
+        """
+        return self._native.check_photo(image, _profile_arg(profile), rgb, format)
 
     def detect_faces(self, image: Any, *, rgb: bool = False) -> List[Face]:
         """Faces with boxes, landmarks and pose, largest first.

@@ -22,6 +22,11 @@ from ._kyc import Decision as Decision
 from ._kyc import Face as Face
 from ._kyc import FaceMatchResult as FaceMatchResult
 from ._kyc import ImageInfo as ImageInfo
+from ._kyc import PhotoCheckResult as PhotoCheckResult
+from ._kyc import RuleResult as RuleResult
+from ._kyc import photo_profile_json as photo_profile_json
+from ._kyc import photo_profile_names as photo_profile_names
+from ._kyc import photo_rule_ids as photo_rule_ids
 from ._kyc import Point as Point
 from ._kyc import Pose as Pose
 from ._kyc import Rect as Rect
@@ -37,6 +42,11 @@ else:
 __all__ = [
     "Engine",
     "FaceMatchResult",
+    "PhotoCheckResult",
+    "RuleResult",
+    "photo_profile_names",
+    "photo_profile_json",
+    "photo_rule_ids",
     "ComparedFace",
     "Face",
     "Rect",
@@ -118,6 +128,17 @@ class Engine:
         operating_point: Optional[str] = None,
         rgb: bool = False,
     ) -> FaceMatchResult: ...
+    def check_photo(
+        self, image: _ImageLike, profile: Union[str, Dict[str, Any]] = "icao", *, rgb: bool = False
+    ) -> PhotoCheckResult: ...
+    def annotate_photo(
+        self,
+        image: _ImageLike,
+        profile: Union[str, Dict[str, Any]] = "icao",
+        *,
+        format: str = "png",
+        rgb: bool = False,
+    ) -> Tuple[PhotoCheckResult, bytes]: ...
     def detect_faces(self, image: _ImageLike, *, rgb: bool = False) -> List[Face]: ...
     def face_embeddings(
         self, image: _ImageLike, faces: Optional[List[Face]] = None, *, rgb: bool = False

@@ -653,6 +653,92 @@ PYBIND11_MODULE(_kyc, m) {
                ", unmatched=" + std::to_string(r.unmatched.size()) + ")";
       });
 
+  // --- passport-photo check -------------------------------------------------------------------
+  py::class_<kyc::RuleResult> rule_cls(m, "RuleResult",
+                                       "One photo rule: measured value, thresholds, verdict, "
+                                       "message for the applicant.");
+  rule_cls.def_readonly("id", &kyc::RuleResult::id)
+      .def_property_readonly(
+          "status", [](const kyc::RuleResult& r) { return kyc::rule_status_name(r.status); },
+          "\"pass\", \"fail\" or \"unable_to_assess\".")
+      .def_property_readonly(
+          "value",
+          [](const kyc::RuleResult& r) -> std::optional<double> {
+            if (std::isnan(r.value)) return std::nullopt;
+            return r.value;
+          },
+          "The measurement; None when it could not be measured.")
+      .def_readonly("unit", &kyc::RuleResult::unit)
+      .def_property_readonly("min", [](const kyc::RuleResult& r) { return r.thresholds.min; })
+      .def_property_readonly("max", [](const kyc::RuleResult& r) { return r.thresholds.max; })
+      .def_property_readonly("source", [](const kyc::RuleResult& r) { return r.thresholds.source; })
+      .def_readonly("reason", &kyc::RuleResult::reason)
+      .def_readonly("message", &kyc::RuleResult::message)
+      .def_readonly("method", &kyc::RuleResult::method)
+      .def("__repr__", [](const kyc::RuleResult& r) {
+        return "RuleResult(id='" + r.id + "', status='" + kyc::rule_status_name(r.status) +
+               "', value=" + (std::isnan(r.value) ? std::string("None") : fmt(r.value, 4)) +
+               ", reason='" + r.reason + "')";
+      });
+
+  py::class_<kyc::PhotoCheckResult> photo_cls(
+      m, "PhotoCheckResult", "Passport-photo verdict with one RuleResult per profile rule.");
+  photo_cls
+      .def_property_readonly(
+          "verdict",
+          [](const kyc::PhotoCheckResult& r) { return kyc::photo_verdict_name(r.verdict); },
+          "\"compliant\", \"non_compliant\" or \"unable_to_assess\".")
+      .def_property_readonly(
+          "is_compliant",
+          [](const kyc::PhotoCheckResult& r) { return r.verdict == kyc::PhotoVerdict::compliant; })
+      .def_readonly("decided_by", &kyc::PhotoCheckResult::decided_by)
+      .def_readonly("profile", &kyc::PhotoCheckResult::profile)
+      .def_readonly("rules", &kyc::PhotoCheckResult::rules)
+      .def_readonly("face_count", &kyc::PhotoCheckResult::face_count)
+      .def_readonly("face", &kyc::PhotoCheckResult::face)
+      .def_readonly("image", &kyc::PhotoCheckResult::image)
+      .def_readonly("timings", &kyc::PhotoCheckResult::timings)
+      .def(
+          "rule",
+          [](const kyc::PhotoCheckResult& r,
+             const std::string& id) -> std::optional<kyc::RuleResult> {
+            const kyc::RuleResult* found = r.rule(id);
+            if (found == nullptr) return std::nullopt;
+            return *found;
+          },
+          py::arg("id"), "The rule with this id, or None when the profile does not check it.")
+      .def_property_readonly(
+          "failed",
+          [](const kyc::PhotoCheckResult& r) {
+            std::vector<kyc::RuleResult> out;
+            for (const auto& rule : r.rules) {
+              if (rule.status == kyc::RuleStatus::fail) out.push_back(rule);
+            }
+            return out;
+          },
+          "The failing rules, in report order.")
+      .def(
+          "to_json",
+          [](const kyc::PhotoCheckResult& r, std::optional<int> indent) {
+            return r.to_json(indent.value_or(-1));
+          },
+          py::arg("indent") = py::none())
+      .def("to_dict", [](const kyc::PhotoCheckResult& r) { return json_loads(r.to_json()); })
+      .def("__repr__", [](const kyc::PhotoCheckResult& r) {
+        int failed = 0;
+        for (const auto& rule : r.rules) failed += rule.status == kyc::RuleStatus::fail;
+        return std::string("PhotoCheckResult(verdict='") + kyc::photo_verdict_name(r.verdict) +
+               "', profile='" + r.profile + "', failed=" + std::to_string(failed) + ")";
+      });
+
+  m.def("photo_profile_names", &kyc::PhotoProfile::builtin_names,
+        "Names of the built-in photo profiles.\n\n:rtype: list[str]");
+  m.def(
+      "photo_profile_json",
+      [](const std::string& name) { return kyc::PhotoProfile::builtin(name).to_json(2); },
+      py::arg("name"), "A built-in profile as JSON text, to copy and adapt.\n\n:rtype: str");
+  m.def("photo_rule_ids", &kyc::photo_rule_ids, "Every photo rule id, in report order.");
+
   // --- the engine ------------------------------------------------------------------------------
   py::class_<kyc::Engine>(m, "_Engine",
                           "The native engine; use kyc.Engine, which builds its JSON config.")
@@ -683,6 +769,46 @@ PYBIND11_MODULE(_kyc, m) {
           py::arg("source"), py::arg("target"), py::arg("distance_threshold") = py::none(),
           py::arg("similarity_threshold") = py::none(), py::arg("operating_point") = py::none(),
           py::arg("rgb") = false)
+      .def(
+          "check_photo",
+          [](const kyc::Engine& e, const py::object& image, const std::string& profile, bool rgb,
+             std::optional<std::string> annotate) -> py::object {
+            const ConvertedImage input = to_image_input(image, rgb, "image", e.config().limits);
+            // A profile given as JSON text starts with '{'; otherwise it is a built-in name.
+            const bool is_json = profile.find('{') != std::string::npos;
+            kyc::AnnotationFormat format = kyc::AnnotationFormat::png;
+            if (annotate && *annotate != "png") {
+              if (*annotate != "jpeg" && *annotate != "jpg") {
+                throw py::value_error("annotate: expected \"png\" or \"jpeg\", got \"" + *annotate +
+                                      "\"");
+              }
+              format = kyc::AnnotationFormat::jpeg;
+            }
+            std::optional<kyc::PhotoCheckResult> outcome;
+            std::vector<std::uint8_t> picture;
+            {
+              py::gil_scoped_release release;
+              const kyc::PhotoProfile chosen = is_json ? kyc::PhotoProfile::from_json(profile)
+                                                       : kyc::PhotoProfile::builtin(profile);
+              if (!annotate) {
+                outcome.emplace(e.check_photo(input.get(), chosen));
+              } else if (input.get().kind() == kyc::ImageInput::Kind::view) {
+                outcome.emplace(e.check_photo(input.get(), chosen));
+                picture = kyc::annotate_photo(input.get().view(), *outcome, chosen, format);
+              } else {
+                // Decode once: the same pixels are checked and drawn on.
+                const kyc::Image decoded = e.decode(input.get());
+                outcome.emplace(e.check_photo(input.get(), chosen));
+                picture = kyc::annotate_photo(decoded.view(), *outcome, chosen, format);
+              }
+            }
+            if (!annotate) return py::cast(std::move(*outcome));
+            return py::object(py::make_tuple(
+                std::move(*outcome),
+                py::bytes(reinterpret_cast<const char*>(picture.data()), picture.size())));
+          },
+          py::arg("image"), py::arg("profile"), py::arg("rgb") = false,
+          py::arg("annotate") = py::none())
       .def(
           "detect_faces",
           [](const kyc::Engine& e, const py::object& image, bool rgb) {

@@ -66,10 +66,12 @@ typedef enum kyc_pixel_format {
 typedef struct kyc_engine kyc_engine;
 typedef struct kyc_status kyc_status;
 typedef struct kyc_report kyc_report;
+typedef struct kyc_buffer kyc_buffer;
 
 /* An image argument: either encoded bytes (JPEG, PNG, ... decoded by content; width, height,
  * row_stride and format ignored) or raw pixels (encoded == 0). struct_size must be
- * sizeof(kyc_image) (at least the version-1 size) so the struct can grow. The data is borrowed for the duration of the call. */
+ * sizeof(kyc_image) (at least the version-1 size) so the struct can grow. The data is borrowed for
+ * the duration of the call. */
 typedef struct kyc_image {
   uint32_t struct_size;
   int32_t encoded; /* 1: data/size are an encoded file; 0: raw pixels */
@@ -103,9 +105,33 @@ KYC_C_API kyc_status* kyc_face_match(const kyc_engine* engine, const kyc_image* 
 KYC_C_API kyc_status* kyc_detect_faces(const kyc_engine* engine, const kyc_image* image,
                                        kyc_report** out_report);
 
+/* Passport-photo check against a profile: a built-in name ("icao", "us", "uk", "schengen"), or a
+ * profile as JSON text (starting with '{', see docs/photo-rules.md); NULL = "icao". A photo that
+ * fails rules is a report {"schema": "kyc.photo_check", ...}, not an error. */
+KYC_C_API kyc_status* kyc_check_photo(const kyc_engine* engine, const kyc_image* photo,
+                                      const char* profile, kyc_report** out_report);
+
+typedef enum kyc_annotation_format {
+  KYC_ANNOTATE_PNG = 0,
+  KYC_ANNOTATE_JPEG = 1
+} kyc_annotation_format;
+
+/* Checks the photo like kyc_check_photo and draws the result on it (face box, landmarks, allowed
+ * crown/chin and eye-line bands, centre line, failing rules): the encoded picture goes to
+ * *out_image and, when out_report is not NULL, the report to *out_report. */
+KYC_C_API kyc_status* kyc_annotate_photo(const kyc_engine* engine, const kyc_image* photo,
+                                         const char* profile, kyc_annotation_format format,
+                                         kyc_buffer** out_image, kyc_report** out_report);
+
+/* Bytes owned by the buffer. */
+KYC_C_API const uint8_t* kyc_buffer_data(const kyc_buffer* buffer); /* NULL for NULL */
+KYC_C_API size_t kyc_buffer_size(const kyc_buffer* buffer);         /* 0 for NULL */
+KYC_C_API void kyc_buffer_destroy(kyc_buffer* buffer);
+
 /* The report as JSON (UTF-8), owned by the report. */
 KYC_C_API const char* kyc_report_json(const kyc_report* report);
-/* For face-match reports: 1 when the decision is "match", else 0. */
+/* 1 when a face-match report's decision is "match" or a photo-check report's verdict is
+ * "compliant", else 0. */
 KYC_C_API int kyc_report_is_match(const kyc_report* report);
 KYC_C_API void kyc_report_destroy(kyc_report* report);
 
