@@ -7,6 +7,7 @@
 //   std::cout << result.to_json(2);
 #pragma once
 
+#include "kyc/aamva.hpp"
 #include "kyc/config.hpp"
 #include "kyc/document.hpp"
 #include "kyc/engine.hpp"
