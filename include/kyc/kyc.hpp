@@ -7,7 +7,9 @@
 //   std::cout << result.to_json(2);
 #pragma once
 
+#include "kyc/applicant.hpp"
 #include "kyc/config.hpp"
+#include "kyc/consistency.hpp"
 #include "kyc/document.hpp"
 #include "kyc/engine.hpp"
 #include "kyc/error.hpp"
@@ -15,4 +17,5 @@
 #include "kyc/image.hpp"
 #include "kyc/models.hpp"
 #include "kyc/results.hpp"
+#include "kyc/verifier.hpp"
 #include "kyc/version.hpp"
