@@ -332,6 +332,8 @@ std::vector<ApplicantRecord> load_csv_rows(std::string_view input, const Applica
 
   std::vector<ApplicantRecord> records;
   records.reserve(rows.size() - 1);
+  // Line numbers advance incrementally: one pass over the text, not one per row.
+  std::size_t line = 1, line_offset = 0;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const csv::Row& row = rows[r];
     if (row.cells.size() != header.cells.size()) {
@@ -355,7 +357,12 @@ std::vector<ApplicantRecord> load_csv_rows(std::string_view input, const Applica
       builder.add(trim(header.cells[c].value), row.cells[c].value);
     }
     ApplicantRecord record = builder.finish();
-    record.line = text::position_of(text, row.offset).line;
+    line += text::position_of(text.substr(line_offset, row.offset - line_offset),
+                              row.offset - line_offset)
+                .line -
+            1;
+    line_offset = row.offset;
+    record.line = line;
     records.push_back(std::move(record));
   }
   return records;
