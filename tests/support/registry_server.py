@@ -16,6 +16,7 @@ sent. Endpoints (POST):
   /auth            401 unless "Authorization: Bearer test-token" or "x-api-key: test-key"
   /big             200 with a 200 kB body
 GET /count/<key> returns {"count": n}: requests seen for <key> on any endpoint.
+GET /received/<key> returns {"body": <last JSON body received for key>, "auth": ..., "headers": {...}}.
 """
 import json
 import sys
@@ -24,6 +25,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 COUNTS = {}
+LAST = {}
 LOCK = threading.Lock()
 
 
@@ -47,13 +49,20 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in (extra_headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (oversized body test): expected
 
     def do_GET(self):
         parts = self.path.strip("/").split("/")
         if len(parts) == 2 and parts[0] == "count":
             with LOCK:
                 self.send_json(200, {"count": COUNTS.get(parts[1], 0)})
+            return
+        if len(parts) == 2 and parts[0] == "received":
+            with LOCK:
+                self.send_json(200, LAST.get(parts[1], {}))
             return
         self.send_json(404, {"error": "not found"})
 
@@ -69,6 +78,9 @@ class Handler(BaseHTTPRequestHandler):
         key = parts[1] if len(parts) > 1 else route
         count = bump(key)
         auth = self.headers.get("Authorization") or self.headers.get("x-api-key")
+        with LOCK:
+            LAST[key] = {"body": received, "auth": auth,
+                         "headers": {k.lower(): v for k, v in self.headers.items()}}
         echo = {"received": received, "auth": auth, "attempt": count,
                 "content_type": self.headers.get("Content-Type")}
         fields = list(received.keys()) if isinstance(received, dict) else []
@@ -119,9 +131,18 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(404, {"error": "not found"})
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # Clients that time out or abort an oversized body reset the connection: expected.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     print("PORT %d" % server.server_address[1], flush=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

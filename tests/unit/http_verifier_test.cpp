@@ -54,17 +54,21 @@ class HttpVerifier : public ::testing::Test {
   }
 
   // The number of requests the server saw for `key` (GET /count/<key>).
-  static int server_count(const std::string& key);
+  static int server_count(const std::string& key) {
+    return server_get("/count/" + key)["count"].get<int>();
+  }
+  // GET <path> on the test server, parsed (null when the request fails).
+  static nlohmann::json server_get(const std::string& path);
 
   static std::unique_ptr<kyc_test::RegistryServer> server_;
 };
 
 std::unique_ptr<kyc_test::RegistryServer> HttpVerifier::server_;
 
-int HttpVerifier::server_count(const std::string& key) {
+nlohmann::json HttpVerifier::server_get(const std::string& path) {
   CURL* curl = curl_easy_init();
   std::string body;
-  const std::string url = server_->url("/count/" + key);
+  const std::string url = server_->url(path);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(
@@ -75,8 +79,8 @@ int HttpVerifier::server_count(const std::string& key) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
   const CURLcode rc = curl_easy_perform(curl);
   curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) return -1;
-  return nlohmann::json::parse(body)["count"].get<int>();
+  if (rc != CURLE_OK) return nlohmann::json();
+  return nlohmann::json::parse(body, nullptr, false);
 }
 
 TEST_F(HttpVerifier, VerifiedAnswerAndMinimalRequest) {
@@ -91,16 +95,17 @@ TEST_F(HttpVerifier, VerifiedAnswerAndMinimalRequest) {
   ASSERT_EQ(r.fields.size(), 5u);
   for (const auto& f : r.fields) EXPECT_EQ(f.state, kyc::MatchState::match) << f.field;
 
-  // What the server received: exactly the five minimal fields, nothing else.
-  const std::string body = verifier.request_body(fields());
-  const auto sent = nlohmann::json::parse(body);
-  EXPECT_EQ(sent.size(), 5u);
-  for (const char* k :
-       {"document_number", "surname", "given_names", "date_of_birth", "date_of_expiry"}) {
-    EXPECT_TRUE(sent.contains(k)) << k;
-  }
-  EXPECT_EQ(body.find("Secret"), std::string::npos);
-  EXPECT_EQ(body.find("ZE184226B"), std::string::npos);
+  // What the server received: exactly the five minimal fields with their values, nothing else.
+  const nlohmann::json received = server_get("/received/v1");
+  const nlohmann::json expected = {{"document_number", "L898902C3"},
+                                   {"surname", "ERIKSSON"},
+                                   {"given_names", "ANNA MARIA"},
+                                   {"date_of_birth", "1974-08-12"},
+                                   {"date_of_expiry", "2030-04-15"}};
+  EXPECT_EQ(received["body"], expected);
+  EXPECT_EQ(received["headers"]["content-type"], "application/json");
+  EXPECT_EQ(received["auth"], nullptr);
+  EXPECT_EQ(nlohmann::json::parse(verifier.request_body(fields())), expected);
   EXPECT_EQ(server_count("v1"), 1);
 
   // The result becomes a consistency source with the confirmed fields.
@@ -255,6 +260,7 @@ TEST_F(HttpVerifier, AuthHeader) {
   EXPECT_EQ(r.attempts, 1);  // a 401 is not retried
   c.auth_header = "Authorization: Bearer test-token";
   EXPECT_EQ(kyc::HttpRecordVerifier(c).verify(fields()).status, kyc::VerificationStatus::verified);
+  EXPECT_EQ(server_get("/received/a")["auth"], "Bearer test-token");
   c.auth_header = "x-api-key: test-key";
   EXPECT_EQ(kyc::HttpRecordVerifier(c).verify(fields()).status, kyc::VerificationStatus::verified);
   c.auth_header.clear();

@@ -119,8 +119,6 @@ NameScore best_for_spelling(const NameTokens& as, const NameTokens& ag, const Na
   return best;
 }
 
-// --- dates -------------------------------------------------------------------------------------
-
 // --- document numbers --------------------------------------------------------------------------
 
 std::string compact_upper(const std::string& s) {
