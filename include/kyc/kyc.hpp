@@ -8,7 +8,9 @@
 #pragma once
 
 #include "kyc/aamva.hpp"
+#include "kyc/applicant.hpp"
 #include "kyc/config.hpp"
+#include "kyc/consistency.hpp"
 #include "kyc/document.hpp"
 #include "kyc/engine.hpp"
 #include "kyc/error.hpp"
@@ -17,4 +19,5 @@
 #include "kyc/models.hpp"
 #include "kyc/photo.hpp"
 #include "kyc/results.hpp"
+#include "kyc/verifier.hpp"
 #include "kyc/version.hpp"
