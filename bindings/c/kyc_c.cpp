@@ -11,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -18,7 +19,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "document/fields_json.hpp"
+#include "kyc/aamva.hpp"
+#include "kyc/applicant.hpp"
 #include "kyc/config.hpp"
+#include "kyc/consistency.hpp"
 #include "kyc/engine.hpp"
 #include "kyc/error.hpp"
 #include "kyc/face.hpp"
@@ -214,6 +219,39 @@ kyc::PhotoProfile photo_profile(const char* profile) {
   return kyc::PhotoProfile::builtin(profile);
 }
 
+kyc::ConsistencyOptions consistency_options(const nlohmann::json& j) {
+  constexpr const char* where = "kyc_check_consistency: options";
+  if (!j.is_object()) invalid_argument(std::string(where) + ": expected an object");
+  kyc::ConsistencyOptions options;
+  for (const auto& [key, value] : j.items()) {
+    const std::string at = std::string(where) + "." + key;
+    if (key == "as_of") {
+      if (!value.is_string()) invalid_argument(at + ": expected a string (YYYY-MM-DD)");
+      options.as_of = value.get<std::string>();
+    } else if (key == "minimum_age") {
+      if (!value.is_number_integer()) invalid_argument(at + ": expected an integer");
+      options.minimum_age = value.get<int>();
+    } else if (key == "name_threshold" || key == "address_threshold") {
+      if (!value.is_number()) invalid_argument(at + ": expected a number");
+      (key == "name_threshold" ? options.name_threshold : options.address_threshold) =
+          value.get<double>();
+    } else if (key == "required_fields") {
+      if (!value.is_array()) invalid_argument(at + ": expected an array of strings");
+      options.required_fields.clear();
+      for (const auto& f : value) {
+        if (!f.is_string()) invalid_argument(at + ": expected an array of strings");
+        options.required_fields.push_back(f.get<std::string>());
+      }
+    } else if (key == "address_decides") {
+      if (!value.is_boolean()) invalid_argument(at + ": expected true or false");
+      options.address_decides = value.get<bool>();
+    } else {
+      invalid_argument(std::string(where) + ": unknown key \"" + key + "\"");
+    }
+  }
+  return options;
+}
+
 }  // namespace
 
 extern "C" {
@@ -330,6 +368,58 @@ kyc_status* kyc_annotate_photo(const kyc_engine* engine, const kyc_image* photo,
   }
   *out_image = buffer.release();
   if (out_report != nullptr) *out_report = report.release();
+  KYC_C_END
+}
+
+kyc_status* kyc_parse_aamva(const uint8_t* payload, size_t size, kyc_report** out_report) {
+  KYC_C_BEGIN
+  require_not_null(out_report, "kyc_parse_aamva", "out_report");
+  if (payload == nullptr && size != 0) require_not_null(payload, "kyc_parse_aamva", "payload");
+  const kyc::AamvaResult result = kyc::parse_aamva(payload, size);
+  *out_report = new kyc_report{result.to_json(), result.valid ? 1 : 0};
+  KYC_C_END
+}
+
+kyc_status* kyc_check_consistency(const char* request_json, kyc_report** out_report) {
+  KYC_C_BEGIN
+  constexpr const char* function = "kyc_check_consistency";
+  require_not_null(request_json, function, "request_json");
+  require_not_null(out_report, function, "out_report");
+  nlohmann::json request;
+  try {
+    request = nlohmann::json::parse(request_json);
+  } catch (const nlohmann::json::parse_error& e) {
+    invalid_argument(std::string(function) + ": request_json is not valid JSON: " + e.what());
+  }
+  if (!request.is_object()) invalid_argument(std::string(function) + ": expected a JSON object");
+  std::optional<kyc::ApplicantRecord> applicant;
+  std::vector<kyc::DocumentRead> documents;
+  kyc::ConsistencyOptions options;
+  for (const auto& [key, value] : request.items()) {
+    if (key == "applicant") {
+      applicant = kyc::load_applicant_json(value.dump());
+    } else if (key == "applicant_csv") {
+      if (!value.is_string())
+        invalid_argument(std::string(function) + ": applicant_csv: expected a string");
+      applicant = kyc::load_applicant_csv(value.get<std::string>());
+    } else if (key == "documents") {
+      if (!value.is_array())
+        invalid_argument(std::string(function) + ": documents: expected an array");
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        documents.push_back(
+            kyc::detail::document_read_from_json(value[i], "documents[" + std::to_string(i) + "]"));
+      }
+    } else if (key == "options") {
+      options = consistency_options(value);
+    } else {
+      invalid_argument(std::string(function) + ": unknown key \"" + key +
+                       "\" (applicant, applicant_csv, documents, options)");
+    }
+  }
+  if (!applicant)
+    invalid_argument(std::string(function) + ": \"applicant\" or \"applicant_csv\" is required");
+  const kyc::ConsistencyResult result = kyc::check_consistency(*applicant, documents, options);
+  *out_report = new kyc_report{result.to_json(), result.is_consistent() ? 1 : 0};
   KYC_C_END
 }
 

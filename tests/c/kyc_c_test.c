@@ -492,6 +492,66 @@ static void test_check_photo(const kyc_engine* engine, const kyc_image* photo) {
   kyc_buffer_destroy(NULL);
 }
 
+/* Documents through the C ABI, JSON in and out: an AAMVA payload made here (AAMVA 2020 layout,
+ * Virginia IIN) and a consistency request against the ICAO 9303 specimen passport. */
+static void test_documents(void) {
+  static const char aamva[] =
+      "@\n\x1e\rANSI 636000100002DL00410247ZV02880008DL"
+      "DAQT64235789\nDCSSAMPLE\nDDEN\nDACMICHAEL\nDDFN\nDADJOHN\nDDGN\nDCAD\nDCBK\nDCDPH\n"
+      "DBD06062016\nDBB06061986\nDBA12102024\nDBC1\nDAU068 in\nDAYBRO\nDAG2300 WEST BROAD STREET\n"
+      "DAIRICHMOND\nDAJVA\nDAK232690000  \nDCF2424244747474786102204\nDCGUSA\nDCK123456789\n"
+      "DDAF\nDDB06062008\nDDC06062009\nDDD1\rZVZVA01\r";
+  static const char* const consistent =
+      "{\"applicant\": {\"surname\": \"Eriksson\", \"given_names\": \"Anna Maria\","
+      " \"date_of_birth\": \"1974-08-12\"},"
+      " \"documents\": [{\"source\": \"mrz\", \"fields\": {\"surname\": \"ERIKSSON\","
+      " \"given_names\": \"ANNA MARIA\", \"date_of_birth\": \"1974-08-12\","
+      " \"date_of_expiry\": \"2012-04-15\", \"document_number\": \"L898902C3\"},"
+      " \"verified_fields\": [\"document_number\", \"date_of_birth\"]}],"
+      " \"options\": {\"as_of\": \"2010-01-01\"}}";
+  kyc_report* report = NULL;
+  const char* json;
+
+  EXPECT_STATUS(kyc_parse_aamva((const uint8_t*)aamva, sizeof aamva - 1, &report), KYC_OK);
+  CHECK(report != NULL && kyc_report_is_match(report) == 1);
+  if (report != NULL) {
+    json = kyc_report_json(report);
+    CHECK(strstr(json, "\"schema\":\"kyc.aamva\"") != NULL);
+    CHECK(strstr(json, "\"date_of_birth\":\"1986-06-06\"") != NULL);
+    CHECK(strstr(json, "\"document_number\":\"T64235789\"") != NULL);
+    kyc_report_destroy(report);
+  }
+  report = NULL;
+  EXPECT_STATUS(kyc_parse_aamva((const uint8_t*)"hello", 5, &report), KYC_OK);
+  CHECK(report != NULL && kyc_report_is_match(report) == 0);
+  CHECK(report != NULL && strstr(kyc_report_json(report), "\"reason\":\"not_aamva\"") != NULL);
+  kyc_report_destroy(report);
+  report = SENTINEL_REPORT;
+  EXPECT_STATUS(kyc_parse_aamva(NULL, 5, &report), KYC_INVALID_ARGUMENT);
+  EXPECT_STATUS(kyc_parse_aamva((const uint8_t*)aamva, 4, NULL), KYC_INVALID_ARGUMENT);
+  CHECK(report == SENTINEL_REPORT);
+
+  report = NULL;
+  EXPECT_STATUS(kyc_check_consistency(consistent, &report), KYC_OK);
+  CHECK(report != NULL && kyc_report_is_match(report) == 1);
+  if (report != NULL && kyc_report_is_match(report) != 1) {
+    fprintf(stderr, "consistency report: %s\n", kyc_report_json(report));
+  }
+  kyc_report_destroy(report);
+  report = SENTINEL_REPORT;
+  expect_message_names(kyc_check_consistency("{\"documents\": []}", &report), KYC_INVALID_ARGUMENT,
+                       "applicant", __LINE__);
+  expect_message_names(
+      kyc_check_consistency("{\"applicant\": {}, \"documents\": [{\"source\": \"tarot\"}]}",
+                            &report),
+      KYC_INVALID_ARGUMENT, "tarot", __LINE__);
+  expect_message_names(kyc_check_consistency("{\"applicant\": {}, \"colour\": 1}", &report),
+                       KYC_INVALID_ARGUMENT, "colour", __LINE__);
+  EXPECT_STATUS(kyc_check_consistency("[", &report), KYC_INVALID_ARGUMENT);
+  EXPECT_STATUS(kyc_check_consistency(NULL, &report), KYC_INVALID_ARGUMENT);
+  CHECK(report == SENTINEL_REPORT);
+}
+
 int main(void) {
   static const char* const files[] = {
       "data/faces/face_recognition/examples/obama.jpg",
@@ -510,6 +570,7 @@ int main(void) {
          (unsigned)kyc_api_version());
   test_version_and_null_safety();
   test_engine_create_errors();
+  test_documents();
 
   memset(data, 0, sizeof data);
   for (i = 0; i < kFiles; ++i) {

@@ -123,6 +123,22 @@ KYC_C_API kyc_status* kyc_annotate_photo(const kyc_engine* engine, const kyc_ima
                                          const char* profile, kyc_annotation_format format,
                                          kyc_buffer** out_image, kyc_report** out_report);
 
+/* --- documents (JSON in, JSON out) ------------------------------------------------------------ */
+
+/* Parses an AAMVA DL/ID payload (the PDF417 text of a US/Canadian licence, or a magnetic stripe).
+ * An unrecognised payload is a report with "valid": false and a reason, not an error.
+ * kyc_report_is_match() is 1 when valid. Report schema kyc.aamva. */
+KYC_C_API kyc_status* kyc_parse_aamva(const uint8_t* payload, size_t size, kyc_report** out_report);
+
+/* Compares an applicant's data with document reads. request_json:
+ *   {"applicant": {...form fields...} | "applicant_csv": "header\nrow",
+ *    "documents": [{"source": "mrz"|"barcode"|"viz"|"external", "fields": {...},
+ *                   "verified_fields": [...], "truncated_fields": [...]}],
+ *    "options": {"as_of": "2026-01-31", "minimum_age": 18, "name_threshold": 0.8,
+ *                "address_threshold": 0.8, "required_fields": [...], "address_decides": true}}
+ * kyc_report_is_match() is 1 when the verdict is "consistent". Report schema kyc.consistency. */
+KYC_C_API kyc_status* kyc_check_consistency(const char* request_json, kyc_report** out_report);
+
 /* Bytes owned by the buffer. */
 KYC_C_API const uint8_t* kyc_buffer_data(const kyc_buffer* buffer); /* NULL for NULL */
 KYC_C_API size_t kyc_buffer_size(const kyc_buffer* buffer);         /* 0 for NULL */
