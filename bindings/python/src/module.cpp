@@ -460,6 +460,10 @@ py::dict engine_info(const kyc::Engine& engine) {
 
 }  // namespace
 
+namespace kyc_python {
+void bind_documents(py::module_& m);
+}
+
 PYBIND11_MODULE(_kyc, m) {
   m.doc() =
       "Native core of the kyc package (identity verification: face match with evidence). Use the "
@@ -652,6 +656,8 @@ PYBIND11_MODULE(_kyc, m) {
                ", matches=" + std::to_string(r.matches.size()) +
                ", unmatched=" + std::to_string(r.unmatched.size()) + ")";
       });
+
+  kyc_python::bind_documents(m);
 
   // --- passport-photo check -------------------------------------------------------------------
   py::class_<kyc::RuleResult> rule_cls(m, "RuleResult",
