@@ -37,6 +37,32 @@ struct FaceConfig {
   std::string operating_point = "default";
 };
 
+/// Document reading and the consistency check.
+struct DocumentConfig {
+  /// Directory holding Tesseract traineddata (mrz.traineddata, eng.traineddata). Empty: the
+  /// environment variable KYC_TESSDATA_DIR, then TESSDATA_PREFIX, then the system tessdata.
+  std::string tessdata_dir;
+  std::string mrz_model = "mrz";  ///< OCR-B MRZ model; "eng" works but misreads far more
+  bool viz = true;                ///< also OCR the printed zone (supporting evidence)
+  std::string viz_model = "eng";
+  /// Consistency: the date validity is judged on ("YYYY-MM-DD"; empty = today, UTC).
+  std::string as_of;
+  int minimum_age = 18;          ///< 0 disables the age check
+  bool address_decides = true;   ///< an address mismatch makes the verdict inconsistent
+  double name_threshold = 0.8;   ///< 0..1
+  double address_threshold = 0.8;
+};
+
+/// Third-party record verification over HTTPS (disabled while url is empty).
+struct VerifierConfig {
+  std::string url;          ///< https:// endpoint (http:// only for loopback)
+  std::string auth_header;  ///< e.g. "Authorization: Bearer ..." (never logged)
+  int timeout_ms = 10000;   ///< per attempt
+  int connect_timeout_ms = 3000;
+  int max_attempts = 3;
+  std::string ca_bundle;  ///< PEM file of trusted CAs; empty = system store
+};
+
 struct KYC_API Config {
   /// Directory searched first for model files; empty = use KYC_MODEL_DIR, then the
   /// face_recognition_models Python package, then Debian's /usr/share/dlib.
@@ -46,6 +72,8 @@ struct KYC_API Config {
   std::string packaged_model_dir;
   ImageLimits limits;
   FaceConfig face;
+  DocumentConfig document;
+  VerifierConfig verifier;
   /// Upper bound on dlib network/detector instances kept for concurrent calls (0 = unbounded:
   /// one per concurrently calling thread).
   int max_pooled_instances = 0;

@@ -95,7 +95,8 @@ Config Config::from_json(std::string_view text) {
   }
   if (!root.is_object()) bad("(root)", "expected a JSON object");
   reject_unknown(root, "",
-                 {"model_dir", "packaged_model_dir", "limits", "face", "max_pooled_instances"});
+                 {"model_dir", "packaged_model_dir", "limits", "face", "document", "verifier",
+                  "max_pooled_instances"});
   read_string(root, "", "model_dir", config.model_dir);
   read_string(root, "", "packaged_model_dir", config.packaged_model_dir);
   read_int(root, "", "max_pooled_instances", config.max_pooled_instances, 0, 1024);
@@ -124,6 +125,33 @@ Config Config::from_json(std::string_view text) {
   read_double(face, "face.", "detection_threshold", f.detection_threshold);
   read_string(face, "face.", "operating_point", f.operating_point);
   read_int(face, "face.", "max_faces", f.max_faces, 1, 1000);
+
+  const json& document = section(root, "document");
+  reject_unknown(document, "document.",
+                 {"tessdata_dir", "mrz_model", "viz", "viz_model", "as_of", "minimum_age",
+                  "address_decides", "name_threshold", "address_threshold"});
+  DocumentConfig& d = config.document;
+  read_string(document, "document.", "tessdata_dir", d.tessdata_dir);
+  read_string(document, "document.", "mrz_model", d.mrz_model);
+  read_bool(document, "document.", "viz", d.viz);
+  read_string(document, "document.", "viz_model", d.viz_model);
+  read_string(document, "document.", "as_of", d.as_of);
+  read_int(document, "document.", "minimum_age", d.minimum_age, 0, 150);
+  read_bool(document, "document.", "address_decides", d.address_decides);
+  read_double(document, "document.", "name_threshold", d.name_threshold);
+  read_double(document, "document.", "address_threshold", d.address_threshold);
+
+  const json& verifier = section(root, "verifier");
+  reject_unknown(verifier, "verifier.",
+                 {"url", "auth_header", "timeout_ms", "connect_timeout_ms", "max_attempts",
+                  "ca_bundle"});
+  VerifierConfig& v = config.verifier;
+  read_string(verifier, "verifier.", "url", v.url);
+  read_string(verifier, "verifier.", "auth_header", v.auth_header);
+  read_int(verifier, "verifier.", "timeout_ms", v.timeout_ms, 1, 600000);
+  read_int(verifier, "verifier.", "connect_timeout_ms", v.connect_timeout_ms, 1, 600000);
+  read_int(verifier, "verifier.", "max_attempts", v.max_attempts, 1, 10);
+  read_string(verifier, "verifier.", "ca_bundle", v.ca_bundle);
   config.validate();
   return config;
 }
@@ -158,6 +186,19 @@ void Config::validate() const {
     bad("limits", "limits must be positive");
   }
   if (max_pooled_instances < 0) bad("max_pooled_instances", "must be >= 0");
+  if (document.mrz_model.empty()) bad("document.mrz_model", "must not be empty");
+  if (document.viz_model.empty()) bad("document.viz_model", "must not be empty");
+  if (document.minimum_age < 0 || document.minimum_age > 150) {
+    bad("document.minimum_age", "must be 0..150");
+  }
+  for (const auto& [key, t] : {std::pair<const char*, double>{"document.name_threshold",
+                                                               document.name_threshold},
+                               {"document.address_threshold", document.address_threshold}}) {
+    if (!(t >= 0 && t <= 1)) bad(key, "must be a number in 0..1");
+  }
+  if (verifier.max_attempts < 1 || verifier.max_attempts > 10) {
+    bad("verifier.max_attempts", "must be 1..10");
+  }
 }
 
 std::string Config::to_json() const {
@@ -182,6 +223,24 @@ std::string Config::to_json() const {
         {"detection_threshold", face.detection_threshold},
         {"operating_point", face.operating_point},
         {"max_faces", face.max_faces}}},
+      {"document",
+       {{"tessdata_dir", document.tessdata_dir},
+        {"mrz_model", document.mrz_model},
+        {"viz", document.viz},
+        {"viz_model", document.viz_model},
+        {"as_of", document.as_of},
+        {"minimum_age", document.minimum_age},
+        {"address_decides", document.address_decides},
+        {"name_threshold", document.name_threshold},
+        {"address_threshold", document.address_threshold}}},
+      // The credential is never echoed back: a config dump may end up in a log.
+      {"verifier",
+       {{"url", verifier.url},
+        {"auth_header", verifier.auth_header.empty() ? "" : "(set)"},
+        {"timeout_ms", verifier.timeout_ms},
+        {"connect_timeout_ms", verifier.connect_timeout_ms},
+        {"max_attempts", verifier.max_attempts},
+        {"ca_bundle", verifier.ca_bundle}}},
   };
   return j.dump(2);
 }
