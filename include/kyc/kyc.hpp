@@ -14,5 +14,6 @@
 #include "kyc/face.hpp"
 #include "kyc/image.hpp"
 #include "kyc/models.hpp"
+#include "kyc/mrz.hpp"
 #include "kyc/results.hpp"
 #include "kyc/version.hpp"
