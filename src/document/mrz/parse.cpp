@@ -404,8 +404,10 @@ const char* twins(char ch) {
       return "1";
     case '2':
       return "Z";
+    case '7':
+      return "Z";
     case 'Z':
-      return "2";
+      return "27";
     case '5':
       return "S";
     case 'S':
