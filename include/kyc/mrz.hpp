@@ -195,6 +195,10 @@ class KYC_API MrzReader {
   /// limits). No MRZ found is status not_found.
   MrzResult read(const ImageInput& image) const;
 
+  /// OCRs an image that already is an MRZ crop (no band search, no deskew) and returns the
+  /// lines as read, restricted to the MRZ alphabet. single_line: the crop holds one line.
+  std::vector<std::string> recognise(const ImageInput& crop, bool single_line = false) const;
+
   /// Full path of the traineddata in use.
   const std::string& traineddata_path() const noexcept;
 

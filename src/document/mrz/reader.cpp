@@ -2,9 +2,9 @@
 // alphabet only) and parse it.
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgproc.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <cstdlib>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
 
@@ -17,9 +17,9 @@
 namespace kyc {
 namespace {
 
-constexpr int kDetectWidth = 900;       // band search runs on this width
-constexpr float kOcrBandWidth = 1100;   // the deskewed band is scaled to this width for OCR
-constexpr std::size_t kMaxBands = 3;    // candidate bands tried per image
+constexpr int kDetectWidth = 900;      // band search runs on this width
+constexpr float kOcrBandWidth = 1100;  // the deskewed band is scaled to this width for OCR
+constexpr std::size_t kMaxBands = 3;   // candidate bands tried per image
 
 struct Band {
   cv::Point2f center;     // full-resolution coordinates
@@ -92,7 +92,8 @@ std::vector<Band> find_bands(const cv::Mat& gray) {
       bands.push_back(band);
     }
   }
-  std::sort(bands.begin(), bands.end(), [](const Band& a, const Band& b) { return a.score > b.score; });
+  std::sort(bands.begin(), bands.end(),
+            [](const Band& a, const Band& b) { return a.score > b.score; });
   if (bands.size() > kMaxBands) bands.resize(kMaxBands);
   return bands;
 }
@@ -185,14 +186,14 @@ std::vector<std::string> mrz_lines(const std::vector<detail::OcrLine>& ocr) {
   const std::size_t median = lengths[lengths.size() / 2];
   std::size_t width = 30;
   for (std::size_t candidate : {36u, 44u}) {
-    const auto distance = [&](std::size_t w) {
-      return w > median ? w - median : median - w;
-    };
+    const auto distance = [&](std::size_t w) { return w > median ? w - median : median - w; };
     if (distance(candidate) < distance(width)) width = candidate;
   }
   if (lines.size() == 3 && width != 30) {
     // One line too many: drop the one whose length fits worst.
-    auto fits = [&](const std::string& l) { return l.size() > width ? l.size() - width : width - l.size(); };
+    auto fits = [&](const std::string& l) {
+      return l.size() > width ? l.size() - width : width - l.size();
+    };
     lines.erase(fits(lines.front()) > fits(lines.back()) ? lines.begin() : lines.end() - 1);
   }
   if (lines.size() == 2 && width == 30) return {};  // TD1 has three lines
@@ -228,7 +229,8 @@ MrzResult parse_fitted(const std::vector<std::string>& lines, const MrzParseOpti
   std::vector<std::size_t> pick(lines.size(), 0);
   for (;;) {
     std::vector<std::string> candidate;
-    for (std::size_t i = 0; i < lines.size(); ++i) candidate.push_back(options_per_line[i][pick[i]]);
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      candidate.push_back(options_per_line[i][pick[i]]);
     MrzResult r = detail::parse_lines(candidate, options);
     const int sc = score(r);
     if (sc > best_score) {
@@ -276,8 +278,12 @@ MrzReader::MrzReader(MrzReaderOptions options) : impl_(new Impl) {
   guard.release();
 }
 
-MrzReader::~MrzReader() { delete impl_; }
-MrzReader::MrzReader(MrzReader&& other) noexcept : impl_(other.impl_) { other.impl_ = nullptr; }
+MrzReader::~MrzReader() {
+  delete impl_;
+}
+MrzReader::MrzReader(MrzReader&& other) noexcept : impl_(other.impl_) {
+  other.impl_ = nullptr;
+}
 MrzReader& MrzReader::operator=(MrzReader&& other) noexcept {
   if (this != &other) {
     delete impl_;
@@ -287,10 +293,13 @@ MrzReader& MrzReader::operator=(MrzReader&& other) noexcept {
   return *this;
 }
 
-const std::string& MrzReader::traineddata_path() const noexcept { return impl_->traineddata; }
+const std::string& MrzReader::traineddata_path() const noexcept {
+  return impl_->traineddata;
+}
 
-MrzResult MrzReader::read(const ImageInput& input) const {
-  if (impl_ == nullptr) throw Error(ErrorCode::invalid_argument, "MrzReader was moved from");
+namespace {
+
+cv::Mat decode_gray(const ImageInput& input, const ImageLimits& limits) {
   Image decoded;
   cv::Mat bgr;
   switch (input.kind()) {
@@ -299,15 +308,40 @@ MrzResult MrzReader::read(const ImageInput& input) const {
       bgr = detail::to_bgr(input.view());
       break;
     case ImageInput::Kind::bytes:
-      decoded = decode_image(input.bytes(), input.size(), impl_->options.limits);
+      decoded = decode_image(input.bytes(), input.size(), limits);
       bgr = detail::to_bgr(decoded.view());
       break;
     case ImageInput::Kind::path:
-      decoded = load_image(input.path(), impl_->options.limits);
+      decoded = load_image(input.path(), limits);
       bgr = detail::to_bgr(decoded.view());
       break;
   }
-  const cv::Mat gray = to_gray(bgr);
+  return to_gray(bgr).clone();  // owns its pixels: `decoded` goes out of scope
+}
+
+}  // namespace
+
+std::vector<std::string> MrzReader::recognise(const ImageInput& crop, bool single_line) const {
+  if (impl_ == nullptr) throw Error(ErrorCode::invalid_argument, "MrzReader was moved from");
+  cv::Mat gray = decode_gray(crop, impl_->options.limits);
+  // Small crops are upscaled: Tesseract wants characters a few tens of pixels high.
+  const int min_height = single_line ? 48 : 96;
+  if (gray.rows < min_height) {
+    const double s = static_cast<double>(min_height) / gray.rows;
+    cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_CUBIC);
+  }
+  std::vector<std::string> lines;
+  for (const auto& l : impl_->ocr->recognise(gray.data, gray.cols, gray.rows,
+                                             static_cast<int>(gray.step), single_line ? 7 : 6)) {
+    const std::string text = clean(l.text);
+    if (!text.empty()) lines.push_back(text);
+  }
+  return lines;
+}
+
+MrzResult MrzReader::read(const ImageInput& input) const {
+  if (impl_ == nullptr) throw Error(ErrorCode::invalid_argument, "MrzReader was moved from");
+  const cv::Mat gray = decode_gray(input, impl_->options.limits);
 
   MrzResult best;
   best.status = MrzStatus::not_found;
@@ -322,8 +356,8 @@ MrzResult MrzReader::read(const ImageInput& input) const {
         static int n = 0;
         cv::imwrite(std::string(dbg) + "/crop" + std::to_string(n++) + ".png", crop);
       }
-      const auto ocr = impl_->ocr->recognise(crop.data, crop.cols, crop.rows,
-                                             static_cast<int>(crop.step));
+      const auto ocr =
+          impl_->ocr->recognise(crop.data, crop.cols, crop.rows, static_cast<int>(crop.step));
       const auto lines = mrz_lines(ocr);
       if (lines.empty()) continue;
       MrzResult r = parse_fitted(lines, impl_->options.parse);

@@ -46,9 +46,9 @@ std::string locate_tessdata_dir(const std::string& model, const std::string& exp
   if (const char* env = std::getenv("TESSDATA_PREFIX"); env != nullptr && *env != '\0') {
     dirs.emplace_back("TESSDATA_PREFIX", env);
   }
-  for (const char* system : {"/usr/share/tesseract-ocr/5/tessdata",
-                             "/usr/share/tesseract-ocr/4.00/tessdata", "/usr/share/tessdata",
-                             "/usr/local/share/tessdata"}) {
+  for (const char* system :
+       {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+        "/usr/share/tessdata", "/usr/local/share/tessdata"}) {
     dirs.emplace_back("system", system);
   }
   std::string searched;
@@ -76,9 +76,9 @@ TesseractPool::TesseractPool(TesseractSettings settings)
         }
         if (api->Init(settings_.tessdata_dir.c_str(), settings_.model.c_str(),
                       tesseract::OEM_DEFAULT, nullptr, 0, &names, &values, false) != 0) {
-          throw Error(ErrorCode::model_not_found,
-                      "Tesseract could not load '" + settings_.model + ".traineddata' from " +
-                          settings_.tessdata_dir);
+          throw Error(ErrorCode::model_not_found, "Tesseract could not load '" + settings_.model +
+                                                      ".traineddata' from " +
+                                                      settings_.tessdata_dir);
         }
         for (const auto& [name, value] : settings_.variables) {
           api->SetVariable(name.c_str(), value.c_str());

@@ -23,8 +23,8 @@ namespace kyc::detail {
 std::string locate_tessdata_dir(const std::string& model, const std::string& explicit_dir);
 
 struct TesseractSettings {
-  std::string tessdata_dir;  ///< directory holding <model>.traineddata
-  std::string model;         ///< "mrz", "eng", ...
+  std::string tessdata_dir;   ///< directory holding <model>.traineddata
+  std::string model;          ///< "mrz", "eng", ...
   int page_segmentation = 6;  ///< tesseract::PageSegMode value (6 = single block, 7 = line)
   /// Init-time and run-time variables ("tessedit_char_whitelist", "load_system_dawg", ...).
   std::vector<std::pair<std::string, std::string>> variables;
