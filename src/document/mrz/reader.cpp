@@ -2,8 +2,6 @@
 // alphabet only) and parse it.
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
@@ -347,15 +345,14 @@ MrzResult MrzReader::read(const ImageInput& input) const {
   best.status = MrzStatus::not_found;
   best.message = "no MRZ band found";
   int best_score = -2;
+  bool settled = false;  // a band read in the right orientation: stop searching
   for (const Band& band : find_bands(gray)) {
+    if (settled) break;
     std::vector<cv::Point2f> directions = {band.direction};
     if (impl_->options.try_rotations) directions.push_back(-band.direction);
     for (const auto& u : directions) {
+      if (settled) break;
       const cv::Mat crop = extract(gray, band, u);
-      if (const char* dbg = std::getenv("KYC_MRZ_DEBUG")) {
-        static int n = 0;
-        cv::imwrite(std::string(dbg) + "/crop" + std::to_string(n++) + ".png", crop);
-      }
       const auto ocr =
           impl_->ocr->recognise(crop.data, crop.cols, crop.rows, static_cast<int>(crop.step));
       const auto lines = mrz_lines(ocr);
@@ -366,6 +363,13 @@ MrzResult MrzReader::read(const ImageInput& input) const {
       for (const auto& l : ocr) confidence += l.confidence;
       r.ocr_confidence = ocr.empty() ? 0 : confidence / ocr.size();
       const int s = score(r);
+      // All check digits but one verified do not happen by chance: this is the MRZ, upright;
+      // other bands or the flipped reading would not do better.
+      int verified = 0;
+      for (const auto& c : r.check_digits) verified += c.valid ? 1 : 0;
+      if (r.check_digits.size() >= 3 && verified + 1 >= static_cast<int>(r.check_digits.size())) {
+        settled = true;
+      }
       if (s <= best_score) continue;
       best_score = s;
       const float angle = std::atan2(u.y, u.x) * 180.0f / static_cast<float>(CV_PI);
