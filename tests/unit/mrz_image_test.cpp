@@ -19,9 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-// Tesseract's OpenMP threads only contend with the per-call pool on a busy machine; see
-// docs/mrz.md. Set before the OpenMP runtime starts.
-[[maybe_unused]] const int kOmpLimit = (setenv("OMP_THREAD_LIMIT", "1", 0), 0);
 
 // Measured CER (docs/mrz.md), rounded up a little: a regression fails, an improvement passes.
 constexpr double kLineCerRatchetPercent = 0.35;  // measured 0.26 % (4 / 1561)

@@ -204,6 +204,18 @@ TEST(MrzParse, GarbageAndWrongLengthsAreUnrecognized) {
   EXPECT_FALSE(r.valid);
 }
 
+TEST(MrzParse, InvalidSexIsAProblem) {
+  auto lines = kTd3;
+  lines[1][20] = 'Q';
+  const auto r = kyc::parse_mrz(lines, options(true));
+  EXPECT_FALSE(r.valid);
+  ASSERT_FALSE(r.problems.empty());
+  bool found = false;
+  for (const auto& p : r.problems) found |= p.field == "sex" && p.code == "invalid_sex";
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(r.fields.sex.empty());
+}
+
 TEST(MrzParse, UnknownCountryIsAProblem) {
   auto lines = kTd3;
   lines[0].replace(2, 3, "QQQ");

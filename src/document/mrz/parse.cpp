@@ -801,7 +801,8 @@ MrzResult parse_lines(std::vector<std::string> input, const MrzParseOptions& opt
     }
     if (!chars_ok) {
       const bool date = f.name == "date_of_birth" || f.name == "date_of_expiry";
-      add_problem(result, f.name, date ? "invalid_date" : "invalid_characters");
+      add_problem(result, f.name,
+                  date ? "invalid_date" : (f.name == "sex" ? "invalid_sex" : "invalid_characters"));
       continue;
     }
     if (f.name == "document_type") {
