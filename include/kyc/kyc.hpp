@@ -15,5 +15,6 @@
 #include "kyc/image.hpp"
 #include "kyc/models.hpp"
 #include "kyc/mrz.hpp"
+#include "kyc/ocr.hpp"
 #include "kyc/results.hpp"
 #include "kyc/version.hpp"

@@ -19,7 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-
 // Measured CER (docs/mrz.md), rounded up a little: a regression fails, an improvement passes.
 constexpr double kLineCerRatchetPercent = 0.35;  // measured 0.26 % (4 / 1561)
 

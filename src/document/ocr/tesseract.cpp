@@ -105,19 +105,36 @@ std::vector<OcrLine> TesseractPool::recognise(const unsigned char* gray, int wid
   std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
   if (it) {
     do {
-      std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
-      if (!text) continue;
-      OcrLine line;
-      line.text = text.get();
-      while (!line.text.empty() && (line.text.back() == '\n' || line.text.back() == ' ')) {
-        line.text.pop_back();
+      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+        std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_TEXTLINE));
+        OcrLine line;
+        line.text = text ? text.get() : "";
+        while (!line.text.empty() && (line.text.back() == '\n' || line.text.back() == ' ')) {
+          line.text.pop_back();
+        }
+        line.confidence = it->Confidence(tesseract::RIL_TEXTLINE);
+        int left = 0, top = 0, right = 0, bottom = 0;
+        it->BoundingBox(tesseract::RIL_TEXTLINE, &left, &top, &right, &bottom);
+        line.x = left;
+        line.y = top;
+        line.width = right - left;
+        line.height = bottom - top;
+        lines.push_back(std::move(line));
       }
-      line.confidence = it->Confidence(tesseract::RIL_TEXTLINE);
+      if (lines.empty()) continue;
+      std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
+      if (!word) continue;
+      OcrWord w;
+      w.text = word.get();
+      w.confidence = it->Confidence(tesseract::RIL_WORD);
       int left = 0, top = 0, right = 0, bottom = 0;
-      it->BoundingBox(tesseract::RIL_TEXTLINE, &left, &top, &right, &bottom);
-      line = {line.text, line.confidence, left, top, right - left, bottom - top};
-      lines.push_back(std::move(line));
-    } while (it->Next(tesseract::RIL_TEXTLINE));
+      it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom);
+      w.x = left;
+      w.y = top;
+      w.width = right - left;
+      w.height = bottom - top;
+      lines.back().words.push_back(std::move(w));
+    } while (it->Next(tesseract::RIL_WORD));
   }
   api->Clear();
   return lines;

@@ -30,11 +30,19 @@ struct TesseractSettings {
   std::vector<std::pair<std::string, std::string>> variables;
 };
 
-/// One line of recognised text with its mean confidence (0..100) and box.
+/// One recognised word with its confidence (0..100) and box.
+struct OcrWord {
+  std::string text;
+  float confidence = 0;
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
+/// One line of recognised text with its mean confidence (0..100), box and words.
 struct OcrLine {
   std::string text;
   float confidence = 0;
   int x = 0, y = 0, width = 0, height = 0;
+  std::vector<OcrWord> words;
 };
 
 /// A pool of initialised Tesseract handles: each concurrent recognise() leases its own, so
