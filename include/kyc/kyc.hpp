@@ -18,6 +18,8 @@
 #include "kyc/image.hpp"
 #include "kyc/models.hpp"
 #include "kyc/photo.hpp"
+#include "kyc/mrz.hpp"
+#include "kyc/ocr.hpp"
 #include "kyc/results.hpp"
 #include "kyc/verifier.hpp"
 #include "kyc/version.hpp"
