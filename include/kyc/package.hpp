@@ -53,6 +53,10 @@ struct PackageLimits {
   std::size_t min_bytes_for_ratio_check = 64u * 1024u;
   /// Length in bytes of an entry's full path inside the archive (reason "name_too_long").
   std::size_t max_name_bytes = 255;
+  /// Images with more pixels than this (from the header) are not decoded to look for a PDF417
+  /// symbol: a small PNG can declare a huge, cheap-to-compress canvas whose decoding and
+  /// scanning would cost seconds. Their role then rests on shape and name, with a warning.
+  std::uint64_t max_barcode_scan_pixels = 16'000'000;
 };
 
 /// What a file in the package is. Stable names: "applicant_form", "selfie", "document_front",

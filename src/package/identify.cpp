@@ -120,7 +120,8 @@ void classify_text(PackageEntry& entry) {
 
 }  // namespace
 
-void identify_content(PackageEntry& entry, std::vector<std::string>& warnings) {
+void identify_content(PackageEntry& entry, const PackageLimits& limits,
+                      std::vector<std::string>& warnings) {
   const std::vector<std::uint8_t>& b = entry.bytes;
   if (const char* kind = archive_kind(b)) {
     throw PackageError(ErrorCode::invalid_argument, "nested_archive",
@@ -153,6 +154,13 @@ void identify_content(PackageEntry& entry, std::vector<std::string>& warnings) {
   const bool quarter_turn = info.exif_orientation >= 5 && info.exif_orientation <= 8;
   entry.width = quarter_turn ? info.height : info.width;
   entry.height = quarter_turn ? info.width : info.height;
+  const std::uint64_t pixels =
+      static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
+  if (pixels > limits.max_barcode_scan_pixels) {
+    warnings.push_back("image " + printable_name(entry.name) + " has " + std::to_string(pixels) +
+                       " pixels (over max_barcode_scan_pixels): not scanned for a PDF417");
+    return;
+  }
   try {
     const Image image = decode_image(b.data(), b.size());
     entry.has_pdf417 = !read_pdf417(image.view()).empty();
@@ -412,7 +420,8 @@ void assign_package_roles(Package& package, const PackageFaceHint& has_face) {
 Package read_package(const std::uint8_t* data, std::size_t size, const PackageLimits& limits,
                      const PackageFaceHint& has_face) {
   Package package = package_detail::extract(data, size, limits);
-  for (PackageEntry& e : package.entries) package_detail::identify_content(e, package.warnings);
+  for (PackageEntry& e : package.entries)
+    package_detail::identify_content(e, limits, package.warnings);
   assign_package_roles(package, has_face);
   return package;
 }

@@ -16,7 +16,8 @@ Package extract(const std::uint8_t* data, std::size_t size, const PackageLimits&
 
 /// Fills detected_type and the content cues (width, height, has_pdf417). Throws
 /// PackageError(nested_archive) when an entry is itself an archive.
-void identify_content(PackageEntry& entry, std::vector<std::string>& warnings);
+void identify_content(PackageEntry& entry, const PackageLimits& limits,
+                      std::vector<std::string>& warnings);
 
 /// A name made safe to put in a message: control bytes and invalid UTF-8 as \xNN, quotes
 /// escaped, at most ~80 bytes.

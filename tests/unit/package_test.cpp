@@ -792,6 +792,44 @@ TEST(PackageHostile, EveryPrefixOfAnArchiveIsRejected) {
   EXPECT_GT(checked, 100);
 }
 
+TEST(PackageHostile, UnsupportedCompression) {
+  if (zip_compression_method_supported(ZIP_CM_BZIP2, 1) == 0) {
+    GTEST_SKIP() << "this libzip cannot write bzip2 entries";
+  }
+  ZipBuilder zip;
+  zip.add("form.csv", Bytes(kApplicantCsv.begin(), kApplicantCsv.end()), ZIP_CM_BZIP2);
+  expect_rejected(zip.finish(), ErrorCode::unsupported_format, "unsupported_compression",
+                  "\"form.csv\" uses compression method 12");
+}
+
+// A PNG declaring 32 megapixels of white stores in ~100 KiB; decoding and scanning it for a
+// barcode would cost ~100 MB and seconds. It is identified from its header and left unscanned.
+TEST(PackageHostile, PixelBombIsNotDecoded) {
+  const cv::Mat canvas(4000, 8000, CV_8UC1, cv::Scalar(255));
+  const Bytes png = encode(canvas, ".png");
+  ZipBuilder zip;
+  zip.add("form.csv", kApplicantCsv);
+  zip.add("back.png", png, ZIP_CM_STORE);
+  const Bytes archive = zip.finish();
+  const bool peak_reset = reset_peak_rss();
+  const long rss_before = status_kib("VmRSS");
+  const auto start = std::chrono::steady_clock::now();
+  const kyc::Package p = read(archive);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(ms, kMaxMillis);
+  if (peak_reset) {
+    EXPECT_LT(status_kib("VmHWM") - rss_before, kMaxPeakGrowthKib);
+  }
+  ASSERT_EQ(p.entries.size(), 2u);
+  EXPECT_EQ(p.entries[1].detected_type, "png");
+  EXPECT_EQ(p.entries[1].width, 8000);
+  EXPECT_FALSE(p.entries[1].has_pdf417);
+  std::string all;
+  for (const auto& w : p.warnings) all += w + "\n";
+  EXPECT_NE(all.find("\"back.png\" has 32000000 pixels"), std::string::npos) << all;
+}
+
 // Random byte corruption of a valid package: either it still reads, or a kyc::Error says why.
 // (Run under ASan/UBSan in CI, this is where memory errors would show.)
 TEST(PackageHostile, CorruptedBytesGiveErrorsNotCrashes) {
