@@ -92,7 +92,7 @@ bool declared_entry_count(const std::uint8_t* data, std::size_t size, std::uint6
       const std::uint8_t* loc = p - kLocatorSize;
       if (loc[0] == 'P' && loc[1] == 'K' && loc[2] == 6 && loc[3] == 7) {
         const std::uint64_t offset = le64(loc + 8);
-        if (offset <= size - kZip64EocdSize) {
+        if (size >= kZip64EocdSize && offset <= size - kZip64EocdSize) {
           const std::uint8_t* z = data + offset;
           if (z[0] == 'P' && z[1] == 'K' && z[2] == 6 && z[3] == 6) {
             count = std::max({count, le64(z + 24), le64(z + 32)});

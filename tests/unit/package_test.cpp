@@ -752,6 +752,28 @@ TEST(PackageHostile, EmptyArchives) {
   }
 }
 
+// A 42-byte file: a ZIP64 locator pointing at a "ZIP64 end record" signature 16 bytes from the
+// start, whose fields would lie past the end of the input. (Under ASan an out-of-bounds read
+// here fails the test.)
+TEST(PackageHostile, Zip64LocatorPointingPastTheEnd) {
+  Bytes tiny(42, 0);
+  const std::uint8_t locator[4] = {'P', 'K', 6, 7};
+  std::memcpy(&tiny[0], locator, 4);
+  tiny[8] = 16;  // offset of the ZIP64 end record
+  const std::uint8_t record[4] = {'P', 'K', 6, 6};
+  std::memcpy(&tiny[16], record, 4);
+  const std::uint8_t eocd[4] = {'P', 'K', 5, 6};
+  std::memcpy(&tiny[20], eocd, 4);
+  tiny[28] = tiny[29] = tiny[30] = tiny[31] = 0xFF;  // entry counts: "see ZIP64"
+  try {
+    (void)read(tiny);
+    ADD_FAILURE() << "accepted";
+  } catch (const kyc::PackageError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::limit_exceeded) << e.what();  // 0xFFFF declared entries
+    EXPECT_STREQ(e.reason(), "too_many_entries");
+  }
+}
+
 TEST(PackageHostile, NotAZip) {
   KYC_NEED_IMAGES();
   expect_rejected(images().selfie, ErrorCode::invalid_argument, "not_zip", "not a ZIP archive");
