@@ -5,6 +5,9 @@
 //   kyc detect IMAGE [--config FILE.json]
 //   kyc photo-check PHOTO... [--profile icao|us|uk|schengen|FILE.json] [--annotate OUT.png|.jpg]
 //                   [--config FILE.json] [--json] [--pretty]
+//   kyc doc-read FRONT [BACK] [--config FILE.json] [--pretty]
+//   kyc doc-check FRONT [BACK] --applicant FORM.csv|FORM.json [--config FILE.json] [--pretty]
+//   kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]
 //   kyc version
 //
 // Exit codes: 0 match / compliant (or success), 1 no match / no face / non-compliant, 2 usage
@@ -38,6 +41,10 @@ void usage(std::ostream& out) {
          "  kyc detect IMAGE [--config FILE.json]\n"
          "  kyc photo-check PHOTO... [--profile icao|us|uk|schengen|FILE.json]\n"
          "                  [--annotate OUT.png|OUT.jpg] [--config FILE.json] [--json] [--pretty]\n"
+         "  kyc doc-read FRONT [BACK] [--config FILE.json] [--pretty]\n"
+         "  kyc doc-check FRONT [BACK] --applicant FORM.csv|FORM.json [--config FILE.json]\n"
+         "                [--pretty]\n"
+         "  kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]\n"
          "  kyc version\n"
          "exit codes: 0 match/compliant/success, 1 no match, no face or non-compliant, 2 usage,\n"
          "            3 bad input/config, 4 internal error, 5 photo could not be assessed\n";
@@ -51,6 +58,7 @@ struct Args {
   std::string config_path;
   std::string profile = "icao";
   std::string annotate_path;
+  std::string applicant_path;
   bool json = false;
   bool pretty = false;
 };
@@ -86,6 +94,8 @@ Args parse(int argc, char** argv) {
       args.profile = value();
     } else if (a == "--annotate") {
       args.annotate_path = value();
+    } else if (a == "--applicant") {
+      args.applicant_path = value();
     } else if (a == "--config") {
       args.config_path = value();
     } else if (a == "--json") {
@@ -153,6 +163,68 @@ kyc::PhotoProfile load_profile(const std::string& name) {
   return kyc::PhotoProfile::from_json(text);
 }
 
+std::vector<std::uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read " + path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+kyc::DocumentReadResult read_document(const kyc::Engine& engine, const Args& args,
+                                      std::size_t first) {
+  const std::size_t sides = args.positional.size() - first;
+  if (sides < 1 || sides > 2) throw std::invalid_argument("give FRONT and optionally BACK");
+  if (sides == 1) return engine.read_document(kyc::ImageInput::from_path(args.positional[first]));
+  return engine.read_document(kyc::ImageInput::from_path(args.positional[first]),
+                              kyc::ImageInput::from_path(args.positional[first + 1]));
+}
+
+int doc_read(const Args& args) {
+  const kyc::Engine engine(load_config(args));
+  const kyc::DocumentReadResult result = read_document(engine, args, 0);
+  std::cout << result.to_json(args.pretty ? 2 : -1) << "\n";
+  return result.machine_readable() ? kExitMatch : kExitUnable;
+}
+
+int doc_check(const Args& args) {
+  if (args.applicant_path.empty()) throw std::invalid_argument("doc-check needs --applicant FORM");
+  const kyc::Engine engine(load_config(args));
+  const std::vector<std::uint8_t> form = read_file(args.applicant_path);
+  const std::string_view text(reinterpret_cast<const char*>(form.data()), form.size());
+  const kyc::ApplicantRecord applicant = ends_with(args.applicant_path, ".json")
+                                             ? kyc::load_applicant_json(text)
+                                             : kyc::load_applicant_csv(text);
+  const kyc::DocumentReadResult document = read_document(engine, args, 0);
+  const kyc::ConsistencyResult result = engine.check_consistency(applicant, document.reads());
+  std::cout << "{\"document\":" << document.to_json() << ",\"consistency\":" << result.to_json()
+            << "}\n";
+  switch (result.verdict) {
+    case kyc::ConsistencyVerdict::consistent:
+      return kExitMatch;
+    case kyc::ConsistencyVerdict::inconsistent:
+      return kExitNoMatch;
+    case kyc::ConsistencyVerdict::unable_to_assess:
+      break;
+  }
+  return kExitUnable;
+}
+
+int verify_package(const Args& args) {
+  if (args.positional.size() != 1) throw std::invalid_argument("verify-package needs PACKAGE.zip");
+  const kyc::Engine engine(load_config(args));
+  const std::vector<std::uint8_t> zip = read_file(args.positional[0]);
+  const kyc::PackageReport report = engine.verify_package(zip.data(), zip.size());
+  std::cout << report.to_json(args.pretty ? 2 : -1) << "\n";
+  switch (report.verdict) {
+    case kyc::PackageVerdict::approved:
+      return kExitMatch;
+    case kyc::PackageVerdict::rejected:
+      return kExitNoMatch;
+    case kyc::PackageVerdict::review:
+      break;
+  }
+  return kExitUnable;
+}
+
 int photo_check(const Args& args) {
   if (args.positional.empty()) throw std::invalid_argument("photo-check needs PHOTO");
   if (!args.annotate_path.empty() && args.positional.size() != 1) {
@@ -211,12 +283,21 @@ int main(int argc, char** argv) {
   // OpenBLAS chooses its kernels when it is loaded; on CPUs it does not recognise it falls back to
   // slow ones. Restart once with the hint in the environment (see
   // kyc::recommended_openblas_coretype).
+  // Tesseract's OpenMP threads inside each OCR call compete with kyc's own per-call handles
+  // (2.4x slower MRZ reads on 2 cores); OpenMP reads its limit when it is loaded, hence also
+  // before the restart.
+  bool restart = false;
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    ::setenv("OMP_THREAD_LIMIT", "1", 1);
+    restart = true;
+  }
   if (std::getenv("OPENBLAS_CORETYPE") == nullptr) {
     if (const char* core = kyc::recommended_openblas_coretype()) {
       ::setenv("OPENBLAS_CORETYPE", core, 1);
-      ::execv("/proc/self/exe", argv);  // only returns on failure: carry on with slow kernels
+      restart = true;
     }
   }
+  if (restart) ::execv("/proc/self/exe", argv);  // only returns on failure: carry on
   if (argc < 2) {
     usage(std::cerr);
     return kExitUsage;
@@ -235,6 +316,9 @@ int main(int argc, char** argv) {
     if (command == "face-match") return face_match(args);
     if (command == "detect") return detect(args);
     if (command == "photo-check") return photo_check(args);
+    if (command == "doc-read") return doc_read(args);
+    if (command == "doc-check") return doc_check(args);
+    if (command == "verify-package") return verify_package(args);
     throw std::invalid_argument("unknown command '" + command + "'");
   } catch (const std::invalid_argument& e) {
     std::cerr << "kyc: " << e.what() << "\n";

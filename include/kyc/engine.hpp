@@ -16,6 +16,7 @@
 #include "kyc/export.hpp"
 #include "kyc/face.hpp"
 #include "kyc/image.hpp"
+#include "kyc/onboarding.hpp"
 #include "kyc/photo.hpp"
 #include "kyc/results.hpp"
 
@@ -51,6 +52,28 @@ class KYC_API Engine {
   /// unable_to_assess. A photo that fails rules is a result; unusable input throws.
   PhotoCheckResult check_photo(const ImageInput& photo, const std::string& profile = "icao") const;
   PhotoCheckResult check_photo(const ImageInput& photo, const PhotoProfile& profile) const;
+
+  /// Reads an identity document: PDF417/AAMVA barcode (back first), MRZ (front, then back),
+  /// printed zone (front). The OCR models are located on first use (config document.*; a
+  /// missing traineddata is Error(model_not_found) naming the file and where it was looked
+  /// for). Nothing found is a result (see DocumentReadResult::notes).
+  DocumentReadResult read_document(const ImageInput& front) const;
+  DocumentReadResult read_document(const ImageInput& front, const ImageInput& back) const;
+
+  /// The applicant's data against document reads, with the engine's configured options
+  /// (document.as_of, minimum_age, thresholds).
+  ConsistencyResult check_consistency(const ApplicantRecord& applicant,
+                                      const std::vector<DocumentRead>& documents) const;
+
+  /// Asks the configured third-party registry (config verifier.url) about a record. Throws
+  /// Error(backend_unavailable) when no verifier is configured; registry and network failures
+  /// are results.
+  VerificationResult verify_record(const DocumentFields& fields) const;
+
+  /// The whole onboarding check of a KYC package (ZIP: applicant form + selfie + document
+  /// sides): safe extraction, face match, document read, third-party verification (when
+  /// configured), consistency, verdict. An unsafe or malformed archive throws (PackageError).
+  PackageReport verify_package(const std::uint8_t* zip, std::size_t size) const;
 
   /// Decodes an image with this engine's limits.
   Image decode(const ImageInput& input) const;

@@ -17,6 +17,7 @@
 #include "kyc/face.hpp"
 #include "kyc/image.hpp"
 #include "kyc/models.hpp"
+#include "kyc/onboarding.hpp"
 #include "kyc/package.hpp"
 #include "kyc/photo.hpp"
 #include "kyc/mrz.hpp"

@@ -5,6 +5,7 @@
 #include <limits>
 #include <mutex>
 
+#include "engine/onboarding.hpp"
 #include "engine/registry.hpp"
 #include "engine/timing.hpp"
 #include "image/probe.hpp"
@@ -48,6 +49,7 @@ struct Engine::Impl {
   Config config;
   std::shared_ptr<FaceAnalyzer> analyzer;
   std::shared_ptr<FaceComparer> comparer;
+  std::unique_ptr<detail::DocumentServices> documents;
 
   // Photo checks want 68-point landmarks; that model (~100 MB) is loaded on the first check, so
   // engines that only match faces never pay for it.
@@ -179,6 +181,7 @@ Engine::Engine(Config config) : impl_(std::make_unique<Impl>()) {
         detail::find_face_analyzer(impl_->config.face.analyzer)(impl_->config, models);
     impl_->comparer =
         detail::find_face_comparer(impl_->config.face.comparer)(impl_->config, models);
+    impl_->documents = std::make_unique<detail::DocumentServices>(impl_->config);
   });
 }
 
@@ -203,6 +206,44 @@ PhotoCheckResult Engine::check_photo(const ImageInput& photo, const std::string&
 
 PhotoCheckResult Engine::check_photo(const ImageInput& photo, const PhotoProfile& profile) const {
   return guarded("check_photo", [&] { return impl_->check_photo(photo, profile); });
+}
+
+DocumentReadResult Engine::read_document(const ImageInput& front) const {
+  return guarded("read_document", [&] {
+    const Decoded side = impl_->decode(front);
+    return impl_->documents->read(side.view, nullptr);
+  });
+}
+
+DocumentReadResult Engine::read_document(const ImageInput& front, const ImageInput& back) const {
+  return guarded("read_document", [&] {
+    const Decoded first = impl_->decode(front);
+    const Decoded second = impl_->decode(back);
+    return impl_->documents->read(first.view, &second.view);
+  });
+}
+
+ConsistencyResult Engine::check_consistency(const ApplicantRecord& applicant,
+                                            const std::vector<DocumentRead>& documents) const {
+  return guarded("check_consistency", [&] {
+    return kyc::check_consistency(applicant, documents, impl_->documents->consistency_options());
+  });
+}
+
+VerificationResult Engine::verify_record(const DocumentFields& fields) const {
+  return guarded("verify_record", [&] {
+    const RecordVerifier* verifier = impl_->documents->verifier();
+    if (verifier == nullptr) {
+      throw Error(ErrorCode::backend_unavailable,
+                  "verify_record: no record verifier configured (set verifier.url)");
+    }
+    return verifier->verify(fields);
+  });
+}
+
+PackageReport Engine::verify_package(const std::uint8_t* zip, std::size_t size) const {
+  return guarded("verify_package",
+                 [&] { return detail::verify_package(*this, *impl_->documents, zip, size); });
 }
 
 Image Engine::decode(const ImageInput& input) const {
