@@ -108,9 +108,19 @@ kyc::Config config_for(const std::string& verifier_url = {}) {
   return config;
 }
 
+// One engine for the suite, destroyed before exit: Tesseract's process-wide model cache would
+// otherwise be torn down first and warn about the handles the engine still holds.
+std::unique_ptr<kyc::Engine> g_engine;
+
+class EngineEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override { g_engine.reset(); }
+};
+const auto* const g_environment = ::testing::AddGlobalTestEnvironment(new EngineEnvironment);
+
 const kyc::Engine& engine() {
-  static const kyc::Engine e(config_for());
-  return e;
+  if (!g_engine) g_engine = std::make_unique<kyc::Engine>(config_for());
+  return *g_engine;
 }
 
 #define KYC_PACKAGE_PHOTOS()                                    \
