@@ -28,6 +28,8 @@
 #include "kyc/error.hpp"
 #include "kyc/face.hpp"
 #include "kyc/image.hpp"
+#include "kyc/mrz.hpp"
+#include "kyc/onboarding.hpp"
 #include "kyc/photo.hpp"
 #include "kyc/results.hpp"
 #include "kyc/version.hpp"
@@ -377,6 +379,42 @@ kyc_status* kyc_parse_aamva(const uint8_t* payload, size_t size, kyc_report** ou
   if (payload == nullptr && size != 0) require_not_null(payload, "kyc_parse_aamva", "payload");
   const kyc::AamvaResult result = kyc::parse_aamva(payload, size);
   *out_report = new kyc_report{result.to_json(), result.valid ? 1 : 0};
+  KYC_C_END
+}
+
+kyc_status* kyc_parse_mrz(const char* text, kyc_report** out_report) {
+  KYC_C_BEGIN
+  require_not_null(text, "kyc_parse_mrz", "text");
+  require_not_null(out_report, "kyc_parse_mrz", "out_report");
+  const kyc::MrzResult result = kyc::parse_mrz(std::string_view(text));
+  *out_report = new kyc_report{result.to_json(), result.valid ? 1 : 0};
+  KYC_C_END
+}
+
+kyc_status* kyc_read_document(const kyc_engine* engine, const kyc_image* front,
+                              const kyc_image* back, kyc_report** out_report) {
+  KYC_C_BEGIN
+  constexpr const char* function = "kyc_read_document";
+  require_not_null(engine, function, "engine");
+  require_not_null(out_report, function, "out_report");
+  const kyc::ImageInput front_input = to_image_input(front, function, "front");
+  const kyc::DocumentReadResult result =
+      back == nullptr
+          ? engine->engine.read_document(front_input)
+          : engine->engine.read_document(front_input, to_image_input(back, function, "back"));
+  *out_report = new kyc_report{result.to_json(), result.machine_readable() ? 1 : 0};
+  KYC_C_END
+}
+
+kyc_status* kyc_verify_package(const kyc_engine* engine, const uint8_t* zip, size_t size,
+                               kyc_report** out_report) {
+  KYC_C_BEGIN
+  constexpr const char* function = "kyc_verify_package";
+  require_not_null(engine, function, "engine");
+  require_not_null(zip, function, "zip");
+  require_not_null(out_report, function, "out_report");
+  const kyc::PackageReport report = engine->engine.verify_package(zip, size);
+  *out_report = new kyc_report{report.to_json(), report.is_approved() ? 1 : 0};
   KYC_C_END
 }
 

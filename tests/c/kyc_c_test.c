@@ -531,6 +531,32 @@ static void test_documents(void) {
   EXPECT_STATUS(kyc_parse_aamva((const uint8_t*)aamva, 4, NULL), KYC_INVALID_ARGUMENT);
   CHECK(report == SENTINEL_REPORT);
 
+  /* MRZ text: the ICAO 9303 specimen TD3, then the same with a check digit broken. */
+  report = NULL;
+  EXPECT_STATUS(kyc_parse_mrz("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                              "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+                              &report),
+                KYC_OK);
+  CHECK(report != NULL && kyc_report_is_match(report) == 1);
+  CHECK(report != NULL && strstr(kyc_report_json(report), "\"schema\":\"kyc.mrz\"") != NULL);
+  kyc_report_destroy(report);
+  report = NULL;
+  EXPECT_STATUS(kyc_parse_mrz("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                              "L898902C36UTO7408123F1204159ZE184226B<<<<<10",
+                              &report),
+                KYC_OK);
+  CHECK(report != NULL && kyc_report_is_match(report) == 0);
+  kyc_report_destroy(report);
+  report = NULL;
+  EXPECT_STATUS(kyc_parse_mrz("garbage", &report), KYC_OK);
+  CHECK(report != NULL && strstr(kyc_report_json(report), "\"status\":\"unrecognized\"") != NULL);
+  kyc_report_destroy(report);
+  report = SENTINEL_REPORT;
+  EXPECT_STATUS(kyc_parse_mrz(NULL, &report), KYC_INVALID_ARGUMENT);
+  EXPECT_STATUS(kyc_verify_package(NULL, (const uint8_t*)"PK", 2, &report), KYC_INVALID_ARGUMENT);
+  EXPECT_STATUS(kyc_read_document(NULL, NULL, NULL, &report), KYC_INVALID_ARGUMENT);
+  CHECK(report == SENTINEL_REPORT);
+
   report = NULL;
   EXPECT_STATUS(kyc_check_consistency(consistent, &report), KYC_OK);
   CHECK(report != NULL && kyc_report_is_match(report) == 1);
@@ -549,6 +575,28 @@ static void test_documents(void) {
                        KYC_INVALID_ARGUMENT, "colour", __LINE__);
   EXPECT_STATUS(kyc_check_consistency("[", &report), KYC_INVALID_ARGUMENT);
   EXPECT_STATUS(kyc_check_consistency(NULL, &report), KYC_INVALID_ARGUMENT);
+  CHECK(report == SENTINEL_REPORT);
+}
+
+/* Unsafe or malformed packages are errors, never reports; the engine survives them. */
+static void test_package_errors(const kyc_engine* engine) {
+  /* A ZIP whose only entry is "../evil.txt" (stored), written out by hand. */
+  static const unsigned char slip[] = {
+      0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x21, 0x5c,
+      0x83, 0x16, 0xdc, 0x8c, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x0b, 0x00,
+      0x00, 0x00, 0x2e, 0x2e, 0x2f, 0x65, 0x76, 0x69, 0x6c, 0x2e, 0x74, 0x78, 0x74, 0x78,
+      0x50, 0x4b, 0x01, 0x02, 0x14, 0x03, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x21, 0x5c, 0x83, 0x16, 0xdc, 0x8c, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+      0x0b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x01,
+      0x00, 0x00, 0x00, 0x00, 0x2e, 0x2e, 0x2f, 0x65, 0x76, 0x69, 0x6c, 0x2e, 0x74, 0x78,
+      0x74, 0x50, 0x4b, 0x05, 0x06, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x39,
+      0x00, 0x00, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x00, 0x00,
+  };
+  kyc_report* report = SENTINEL_REPORT;
+  expect_message_names(kyc_verify_package(engine, slip, sizeof slip, &report), KYC_INVALID_ARGUMENT,
+                       "..", __LINE__);
+  EXPECT_STATUS(kyc_verify_package(engine, (const uint8_t*)"not a zip at all", 16, &report),
+                KYC_INVALID_ARGUMENT);
   CHECK(report == SENTINEL_REPORT);
 }
 
@@ -602,6 +650,7 @@ int main(void) {
     test_face_match(engine, &images[0], &images[1], &images[2]);
     test_raw_pixels(engine, &data[3]);
     test_check_photo(engine, &images[0]);
+    test_package_errors(engine);
     kyc_engine_destroy(engine);
   }
 

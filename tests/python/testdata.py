@@ -41,3 +41,14 @@ def require_file(relative: str) -> Path:
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
     return path
+
+
+def require_shared(relative: str) -> Path:
+    """A file anywhere under the shared folder (e.g. "data/docs/..."); skip/fail like require_file."""
+    path = SHARED_DIR / relative
+    if not path.is_file():
+        reason = f"test data missing: {path} (set KYC_SHARED; currently {SHARED_DIR})"
+        if in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return path

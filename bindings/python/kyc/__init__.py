@@ -64,6 +64,9 @@ def _hint_openblas_kernels() -> None:
 
 
 _hint_openblas_kernels()
+# Tesseract runs OpenMP threads inside each OCR call; with kyc's own per-call handles they only
+# compete (MRZ reads 2.4x slower on 2 cores). OpenMP reads the limit when it loads, i.e. now.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from . import _kyc  # noqa: E402  (after the BLAS hint: OpenBLAS reads it when it loads)
 from ._kyc import (  # noqa: E402
@@ -73,7 +76,11 @@ from ._kyc import (  # noqa: E402
     ConsistencyResult,
     DocumentFields,
     DocumentRead,
+    DocumentReadResult,
+    MrzResult,
+    PackageReport,
     check_consistency,
+    parse_mrz,
     load_applicant,
     parse_aamva,
     ComparedFace,
@@ -105,6 +112,10 @@ __all__ = [
     "DocumentFields",
     "DocumentRead",
     "check_consistency",
+    "DocumentReadResult",
+    "MrzResult",
+    "PackageReport",
+    "parse_mrz",
     "load_applicant",
     "parse_aamva",
     "RuleResult",
@@ -323,6 +334,40 @@ class Engine:
         :returns: the result and the encoded picture.
         """
         return self._native.check_photo(image, _profile_arg(profile), rgb, format)
+
+    def read_document(
+        self, front: Any, back: Optional[Any] = None, *, rgb: bool = False
+    ) -> DocumentReadResult:
+        """Reads a document: AAMVA PDF417 barcode (back first), MRZ, printed zone.
+
+        Needs the OCR models: ``document.tessdata_dir`` in the config or ``KYC_TESSDATA_DIR``
+        (a directory holding mrz.traineddata; see docs/mrz.md).
+        :rtype: DocumentReadResult
+        """
+        return self._native.read_document(front, back, rgb)
+
+    def check_consistency(self, applicant: Any, documents: List[DocumentRead]) -> ConsistencyResult:
+        """Compares the applicant (an :class:`ApplicantRecord`, or a form for
+        :func:`load_applicant`) with document reads, using the engine's document options.
+
+        :rtype: ConsistencyResult
+        """
+        if not isinstance(applicant, ApplicantRecord):
+            applicant = load_applicant(applicant)
+        return self._native.check_consistency(applicant, documents)
+
+    def verify_package(self, package: "bytes | str | os.PathLike[str]") -> PackageReport:
+        """The onboarding check of a KYC package (ZIP bytes or a path): face match, document
+        read, consistency, third-party verification; ``verdict`` is "approved", "rejected" or
+        "review" with ``reasons``. An unsafe archive raises :class:`InvalidArgumentError` or
+        :class:`LimitExceededError`.
+
+        :rtype: PackageReport
+        """
+        if isinstance(package, (str, os.PathLike)):
+            with open(package, "rb") as f:
+                package = f.read()
+        return self._native.verify_package(bytes(package))
 
     def detect_faces(self, image: Any, *, rgb: bool = False) -> List[Face]:
         """Faces with boxes, landmarks and pose, largest first.

@@ -141,6 +141,88 @@ void bind_documents(py::module_& m) {
       "Parses an AAMVA DL/ID payload (PDF417 text or magnetic stripe). An unrecognised payload "
       "is a result with valid=False and a reason.\n\n:rtype: AamvaResult");
 
+  py::class_<kyc::MrzResult> mrz(m, "MrzResult",
+                                 "A machine-readable zone, parsed and check-digit verified.");
+  mrz.def_property_readonly(
+         "status", [](const kyc::MrzResult& r) { return kyc::mrz_status_name(r.status); },
+         "\"valid\", \"invalid\", \"unrecognized\" or \"not_found\".")
+      .def_property_readonly("format",
+                             [](const kyc::MrzResult& r) { return kyc::mrz_format_name(r.format); })
+      .def_readonly("valid", &kyc::MrzResult::valid)
+      .def_readonly("lines", &kyc::MrzResult::lines)
+      .def_readonly("fields", &kyc::MrzResult::fields)
+      .def_readonly("message", &kyc::MrzResult::message)
+      .def_property_readonly("specimen",
+                             [](const kyc::MrzResult& r) { return r.flags.specimen_state; })
+      .def_property_readonly("repaired_fields",
+                             [](const kyc::MrzResult& r) {
+                               std::vector<std::string> out;
+                               for (const auto& rep : r.repairs) out.push_back(rep.field);
+                               return out;
+                             })
+      .def("verified_fields", &kyc::MrzResult::verified_fields)
+      .def("to_document_read", &kyc::MrzResult::to_document_read)
+      .def("__repr__", [](const kyc::MrzResult& r) {
+        return std::string("MrzResult(status='") + kyc::mrz_status_name(r.status) + "', format='" +
+               kyc::mrz_format_name(r.format) + "')";
+      });
+  add_report_methods(mrz);
+
+  m.def(
+      "parse_mrz",
+      [](const py::object& lines) {
+        std::vector<std::string> text;
+        if (py::isinstance<py::str>(lines)) {
+          const std::string joined = lines.cast<std::string>();
+          py::gil_scoped_release release;
+          return kyc::parse_mrz(std::string_view(joined));
+        }
+        try {
+          text = lines.cast<std::vector<std::string>>();
+        } catch (const py::cast_error&) {
+          throw py::type_error("lines: expected a str or a list of str");
+        }
+        py::gil_scoped_release release;
+        return kyc::parse_mrz(text);
+      },
+      py::arg("lines"),
+      "Parses MRZ text (a list of lines, or one str with newlines), verifies every check digit "
+      "and repairs OCR confusions. Bad text is a result (status), not an exception.\n\n"
+      ":rtype: MrzResult");
+
+  py::class_<kyc::DocumentReadResult> document(m, "DocumentReadResult",
+                                               "Everything read from a document's sides.");
+  document.def_readonly("barcode", &kyc::DocumentReadResult::barcode)
+      .def_readonly("mrz", &kyc::DocumentReadResult::mrz)
+      .def_readonly("notes", &kyc::DocumentReadResult::notes)
+      .def_property_readonly("machine_readable", &kyc::DocumentReadResult::machine_readable)
+      .def("reads", &kyc::DocumentReadResult::reads)
+      .def("__repr__", [](const kyc::DocumentReadResult& r) {
+        return std::string("DocumentReadResult(machine_readable=") +
+               (r.machine_readable() ? "True" : "False") + ")";
+      });
+  add_report_methods(document);
+
+  py::class_<kyc::PackageReport> package(m, "PackageReport",
+                                         "The onboarding decision for a KYC package.");
+  package
+      .def_property_readonly(
+          "verdict",
+          [](const kyc::PackageReport& r) { return kyc::package_verdict_name(r.verdict); },
+          "\"approved\", \"rejected\" or \"review\".")
+      .def_property_readonly("is_approved", &kyc::PackageReport::is_approved)
+      .def_readonly("reasons", &kyc::PackageReport::reasons)
+      .def_readonly("face_match", &kyc::PackageReport::face_match)
+      .def_readonly("document", &kyc::PackageReport::document)
+      .def_readonly("consistency", &kyc::PackageReport::consistency)
+      .def("__repr__", [](const kyc::PackageReport& r) {
+        std::string why;
+        for (const auto& reason : r.reasons) why += (why.empty() ? "'" : ", '") + reason + "'";
+        return std::string("PackageReport(verdict='") + kyc::package_verdict_name(r.verdict) +
+               "', reasons=[" + why + "])";
+      });
+  add_report_methods(package);
+
   py::class_<kyc::ApplicantRecord>(m, "ApplicantRecord", "An applicant's form, typed.")
       .def_readonly("fields", &kyc::ApplicantRecord::fields)
       .def_readonly("email", &kyc::ApplicantRecord::email)

@@ -816,6 +816,35 @@ PYBIND11_MODULE(_kyc, m) {
           py::arg("image"), py::arg("profile"), py::arg("rgb") = false,
           py::arg("annotate") = py::none())
       .def(
+          "read_document",
+          [](const kyc::Engine& e, const py::object& front, const py::object& back, bool rgb) {
+            const ConvertedImage first = to_image_input(front, rgb, "front", e.config().limits);
+            std::optional<ConvertedImage> second;
+            if (!back.is_none())
+              second.emplace(to_image_input(back, rgb, "back", e.config().limits));
+            py::gil_scoped_release release;
+            return second ? e.read_document(first.get(), second->get())
+                          : e.read_document(first.get());
+          },
+          py::arg("front"), py::arg("back") = py::none(), py::arg("rgb") = false)
+      .def(
+          "check_consistency",
+          [](const kyc::Engine& e, const kyc::ApplicantRecord& applicant,
+             const std::vector<kyc::DocumentRead>& documents) {
+            py::gil_scoped_release release;
+            return e.check_consistency(applicant, documents);
+          },
+          py::arg("applicant"), py::arg("documents"))
+      .def(
+          "verify_package",
+          [](const kyc::Engine& e, const py::bytes& zip) {
+            const std::string bytes = zip;
+            py::gil_scoped_release release;
+            return e.verify_package(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                    bytes.size());
+          },
+          py::arg("zip"))
+      .def(
           "detect_faces",
           [](const kyc::Engine& e, const py::object& image, bool rgb) {
             const ConvertedImage input = to_image_input(image, rgb, "image", e.config().limits);

@@ -130,6 +130,23 @@ KYC_C_API kyc_status* kyc_annotate_photo(const kyc_engine* engine, const kyc_ima
  * kyc_report_is_match() is 1 when valid. Report schema kyc.aamva. */
 KYC_C_API kyc_status* kyc_parse_aamva(const uint8_t* payload, size_t size, kyc_report** out_report);
 
+/* Parses MRZ text (lines separated by newlines). Bad text is a report ("status":
+ * "unrecognized"/"invalid" with reasons), not an error. kyc_report_is_match() is 1 when every
+ * check digit verified. Report schema kyc.mrz. */
+KYC_C_API kyc_status* kyc_parse_mrz(const char* text, kyc_report** out_report);
+
+/* Reads a document image (back may be NULL): AAMVA barcode, MRZ, printed zone. Report schema
+ * kyc.document; kyc_report_is_match() is 1 when a machine-readable zone was read and valid. */
+KYC_C_API kyc_status* kyc_read_document(const kyc_engine* engine, const kyc_image* front,
+                                        const kyc_image* back, kyc_report** out_report);
+
+/* The onboarding check of a KYC package (ZIP bytes): face match, document, consistency,
+ * third-party verification. Report schema kyc.package_report; kyc_report_is_match() is 1 when
+ * the verdict is "approved". An unsafe archive is an error (KYC_INVALID_ARGUMENT,
+ * KYC_LIMIT_EXCEEDED). */
+KYC_C_API kyc_status* kyc_verify_package(const kyc_engine* engine, const uint8_t* zip, size_t size,
+                                         kyc_report** out_report);
+
 /* Compares an applicant's data with document reads. request_json:
  *   {"applicant": {...form fields...} | "applicant_csv": "header\nrow",
  *    "documents": [{"source": "mrz"|"barcode"|"viz"|"external", "fields": {...},
