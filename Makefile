@@ -1,5 +1,6 @@
 # kyc — the two commands:
-#   make demo   installs dependencies, builds, and face-matches two real photos (JSON report)
+#   make demo   installs dependencies, builds, and runs kyc on sample data: a face match, a
+#               passport-photo check (with an annotated picture) and a passport read
 #   make test   installs dependencies, builds, and runs every test (C++, C, install, Python)
 # Other targets: build, bench, calibrate, python, format, clean.
 
@@ -8,6 +9,9 @@ JOBS       ?= 2
 PYTHON     ?= python3
 KYC_SHARED ?= $(abspath $(CURDIR)/../shared)
 export KYC_SHARED
+# The OCR-B MRZ model lives in the shared folder (its licence keeps it out of this repository).
+KYC_TESSDATA_DIR ?= $(KYC_SHARED)/models/tessdata
+export KYC_TESSDATA_DIR
 export CMAKE_BUILD_PARALLEL_LEVEL = $(JOBS)
 
 FACES := $(KYC_SHARED)/data/faces/face_recognition/examples
@@ -27,6 +31,9 @@ build: configure
 
 demo: build
 	$(BUILD)/examples/cli/kyc face-match $(FACES)/biden.jpg $(FACES)/two_people.jpg --pretty
+	$(BUILD)/examples/cli/kyc photo-check $(FACES)/obama.jpg --annotate $(BUILD)/obama-annotated.png || true
+	@echo "annotated photo: $(BUILD)/obama-annotated.png"
+	$(BUILD)/examples/cli/kyc doc-read $(KYC_SHARED)/data/docs/passporteye/tests/data/passport-td3.jpg --pretty
 
 test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
@@ -42,6 +49,10 @@ test: test-cpp test-python
 
 bench: build
 	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2
+	$(BUILD)/benchmarks/kyc_bench_photo --benchmark_min_time=2
+	OMP_THREAD_LIMIT=1 $(BUILD)/benchmarks/kyc_bench_document
+	$(BUILD)/benchmarks/kyc_bench_aamva
+	$(BUILD)/benchmarks/kyc_bench_consistency
 	$(PYTHON) benchmarks/bench_python.py
 
 calibrate: build

@@ -370,8 +370,8 @@ std::vector<RuleDef> make_rules() {
                      return m;
                    },
                    [](double v, int, const RuleThresholds& t) {
-                     return "The photo's height is " + format_number(v, 2) +
-                            " times its width; it must be " + range_text(t, 1, 2, "") +
+                     return "The photo's height is " + format_number(v, 3) +
+                            " times its width; it must be " + range_text(t, 1, 3, "") +
                             ". Crop it to the required format.";
                    }});
 
