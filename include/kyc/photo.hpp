@@ -106,6 +106,14 @@ struct KYC_API PhotoCheckResult {
   std::string to_json(int indent = -1) const;
 };
 
+/// The rules measured on faces found by any analyzer (Engine::check_photo uses its own, with 68
+/// landmarks when available). `faces` largest first, as FaceAnalyzer::analyze returns them;
+/// `info` describes the encoded file when there was one (its format and JPEG quality feed the
+/// compression rule; without it that rule says unable_to_assess).
+KYC_API PhotoCheckResult check_photo_faces(const ImageView& photo, const std::vector<Face>& faces,
+                                           const PhotoProfile& profile,
+                                           const ImageInfo* info = nullptr);
+
 /// How the annotated picture is encoded.
 enum class AnnotationFormat : std::uint8_t { png, jpeg };
 

@@ -12,6 +12,7 @@
 
 #include "engine/timing.hpp"
 #include "image/convert.hpp"
+#include "kyc/error.hpp"
 #include "photo/measure.hpp"
 
 namespace kyc::detail {
@@ -1017,6 +1018,20 @@ std::vector<std::string> rule_ids() {
 }
 
 }  // namespace kyc::detail
+
+kyc::PhotoCheckResult kyc::check_photo_faces(const ImageView& photo, const std::vector<Face>& faces,
+                                             const PhotoProfile& profile, const ImageInfo* info) {
+  if (photo.empty()) throw Error(ErrorCode::invalid_argument, "check_photo_faces: empty image");
+  ImageInfo described;
+  if (info != nullptr) {
+    described = *info;
+  } else {
+    described.format = ImageFormat::raw;
+  }
+  described.width = photo.width();
+  described.height = photo.height();
+  return detail::measure_photo(photo, described, faces, profile);
+}
 
 std::vector<std::string> kyc::photo_rule_ids() {
   return detail::rule_ids();

@@ -824,6 +824,36 @@ TEST_F(PhotoInput, UsProfileFailsA35x45PhotoOnAspectRatio) {
   EXPECT_EQ(us.verdict, kyc::PhotoVerdict::non_compliant);
 }
 
+// Without the 68-point model the rules run on 5 points: geometry still measured (chin estimated,
+// roll exact), the rules that need eye/mouth contours or 3-D pose say so instead of guessing.
+TEST_F(PhotoInput, FivePointLandmarksDegradeGracefully) {
+  KYC_FACE(path, "face_recognition/examples/knn_examples/train/alex_lacamoire/img1.jpg");
+  const cv::Mat photo = load_mat(path)(cv::Rect(153, 0, 568, 730)).clone();
+  const kyc::ImageView view = view_of(photo);
+  const std::vector<kyc::Face> faces = engine().detect_faces(view);  // 5 points by default
+  ASSERT_EQ(faces.size(), 1u);
+  ASSERT_EQ(faces.front().scheme, kyc::LandmarkScheme::dlib5);
+  const kyc::PhotoCheckResult r =
+      kyc::check_photo_faces(view, faces, kyc::PhotoProfile::builtin("icao"));
+  EXPECT_EQ(r.landmarks, kyc::LandmarkScheme::dlib5);
+  for (const char* id : {"yaw", "pitch", "eyes_open", "mouth_closed", "neutral_expression",
+                         "red_eye", "glasses_glare", "dark_lenses"}) {
+    EXPECT_EQ(rule_of(r, id).status, RuleStatus::unable_to_assess) << id;
+    EXPECT_EQ(rule_of(r, id).reason, "needs_68_landmarks") << id;
+  }
+  const auto with68 = engine().check_photo(view);
+  for (const char* id : {"roll", "eye_line", "horizontal_centre", "head_height"}) {
+    EXPECT_NE(rule_of(r, id).status, RuleStatus::unable_to_assess) << id;
+    // 5-point geometry agrees with the 68-point one (roll exactly in kind, positions closely).
+    EXPECT_NEAR(rule_of(r, id).value, rule_of(with68, id).value,
+                std::string(id) == "roll" ? 2.0 : 0.06)
+        << id;
+  }
+  ASSERT_TRUE(r.head.has_value());
+  EXPECT_EQ(r.head->chin_method, "anthropometric");
+  EXPECT_EQ(r.verdict, kyc::PhotoVerdict::unable_to_assess);
+}
+
 TEST_F(PhotoInput, AnnotationIsADecodablePngOfTheSameSize) {
   KYC_FACE(path, "face_recognition/examples/knn_examples/train/alex_lacamoire/img1.jpg");
   const cv::Mat photo = load_mat(path)(cv::Rect(153, 0, 568, 730)).clone();
