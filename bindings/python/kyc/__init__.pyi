@@ -17,6 +17,19 @@ from ._errors import IoError as IoError
 from ._errors import LimitExceededError as LimitExceededError
 from ._errors import ModelNotFoundError as ModelNotFoundError
 from ._errors import UnsupportedFormatError as UnsupportedFormatError
+from ._kyc import AamvaResult as AamvaResult
+from ._kyc import Address as Address
+from ._kyc import ApplicantRecord as ApplicantRecord
+from ._kyc import ConsistencyResult as ConsistencyResult
+from ._kyc import DocumentFields as DocumentFields
+from ._kyc import DocumentRead as DocumentRead
+from ._kyc import DocumentReadResult as DocumentReadResult
+from ._kyc import MrzResult as MrzResult
+from ._kyc import PackageReport as PackageReport
+from ._kyc import check_consistency as check_consistency
+from ._kyc import load_applicant as load_applicant
+from ._kyc import parse_aamva as parse_aamva
+from ._kyc import parse_mrz as parse_mrz
 from ._kyc import ComparedFace as ComparedFace
 from ._kyc import Decision as Decision
 from ._kyc import Face as Face
@@ -42,6 +55,19 @@ else:
 __all__ = [
     "Engine",
     "FaceMatchResult",
+    "AamvaResult",
+    "Address",
+    "ApplicantRecord",
+    "ConsistencyResult",
+    "DocumentFields",
+    "DocumentRead",
+    "DocumentReadResult",
+    "MrzResult",
+    "PackageReport",
+    "check_consistency",
+    "load_applicant",
+    "parse_aamva",
+    "parse_mrz",
     "PhotoCheckResult",
     "RuleResult",
     "photo_profile_names",
@@ -139,6 +165,13 @@ class Engine:
         format: str = "png",
         rgb: bool = False,
     ) -> Tuple[PhotoCheckResult, bytes]: ...
+    def read_document(
+        self, front: _ImageLike, back: Optional[_ImageLike] = None, *, rgb: bool = False
+    ) -> DocumentReadResult: ...
+    def check_consistency(
+        self, applicant: Union[ApplicantRecord, str, bytes, Dict[str, Any]], documents: List[DocumentRead]
+    ) -> ConsistencyResult: ...
+    def verify_package(self, package: Union[bytes, str, os.PathLike[str]]) -> PackageReport: ...
     def detect_faces(self, image: _ImageLike, *, rgb: bool = False) -> List[Face]: ...
     def face_embeddings(
         self, image: _ImageLike, faces: Optional[List[Face]] = None, *, rgb: bool = False
