@@ -25,8 +25,11 @@ face selection and the same pairs, in the same run.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import math
+import os
 import sys
 import time
 from collections import OrderedDict
@@ -154,6 +157,11 @@ class KycEmbedder:
         info = self.engine.info
         return f"{info['analyzer']['model']} / {info['comparer']['model']}"
 
+    def fingerprint(self) -> Dict[str, Any]:
+        config = dict(self.engine.config)
+        return {"system": self.name, "kyc": kyc.__version__, "face": config.get("face"), "model_dir": config.get("model_dir"),
+                "packaged_model_dir": config.get("packaged_model_dir"), "face_rule": self.face_rule}
+
     def embed(self, data: bytes) -> Embedding:
         start, cpu = time.perf_counter(), cpu_seconds()
         faces = self.engine.detect_faces(data)
@@ -185,6 +193,12 @@ class FaceRecognitionEmbedder:
     def model(self) -> str:
         return "face_recognition (dlib hog, upsample 1, 5-point landmarks, dlib_face_recognition_resnet_model_v1)"
 
+    def fingerprint(self) -> Dict[str, Any]:
+        from importlib import metadata
+
+        return {"system": self.name, "face_recognition": metadata.version("face_recognition"),
+                "dlib": metadata.version("dlib"), "face_rule": self.face_rule}
+
     def embed(self, data: bytes) -> Embedding:
         start, cpu = time.perf_counter(), cpu_seconds()
         image = self.fr.load_image_file(io.BytesIO(data))  # RGB uint8, as its docs prescribe
@@ -198,22 +212,79 @@ class FaceRecognitionEmbedder:
         return Embedding(vector, len(locations), elapsed, (cpu_seconds() - cpu) * 1000.0)
 
 
-def embed_images(embedder: Any, root: Path, images: Sequence[str], threads: int, progress: bool) -> Dict[str, Embedding]:
+class EmbeddingCache:
+    """Embeddings (and their timings) saved per system, so that a second run (e.g. adding a peer)
+    embeds only what is missing. The file name carries a hash of everything the embedding
+    depends on (system, model, configuration, face selection, package version); images are keyed
+    by absolute path. Cached images keep the times measured when they were embedded."""
+
+    def __init__(self, directory: Path, fingerprint: Dict[str, Any]) -> None:
+        text = json.dumps(fingerprint, sort_keys=True)
+        self.path = directory / f"{fingerprint['system']}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
+        self.fingerprint = text
+
+    def load(self) -> Dict[str, Embedding]:
+        if not self.path.is_file():
+            return {}
+        with np.load(self.path, allow_pickle=False) as z:
+            if str(z["fingerprint"]) != self.fingerprint:
+                return {}
+            out = {}
+            for k, key in enumerate(z["paths"]):
+                vector = z["vectors"][k]
+                out[str(key)] = Embedding(None if np.isnan(vector).any() else vector.copy(), int(z["faces"][k]),
+                                          float(z["ms"][k]), float(z["cpu_ms"][k]))
+            return out
+
+    def save(self, embeddings: Dict[str, Embedding]) -> None:
+        keys = sorted(embeddings)
+        if not keys:
+            return
+        dim = next((len(e.vector) for e in embeddings.values() if e.vector is not None), 128)
+        vectors = np.full((len(keys), dim), np.nan)
+        for k, key in enumerate(keys):
+            if embeddings[key].vector is not None:
+                vectors[k] = embeddings[key].vector
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, fingerprint=np.array(self.fingerprint), paths=np.array(keys), vectors=vectors,
+                 faces=np.array([embeddings[k].faces for k in keys]), ms=np.array([embeddings[k].milliseconds for k in keys]),
+                 cpu_ms=np.array([embeddings[k].cpu_milliseconds for k in keys]))
+        os.replace(tmp, self.path)
+
+
+def embed_images(embedder: Any, root: Path, images: Sequence[str], threads: int, progress: bool,
+                 cache: Optional[EmbeddingCache] = None) -> Dict[str, Embedding]:
     """Each image embedded once; results keyed by relative path (order-independent)."""
 
     def one(relative: str) -> Embedding:
         data = (root / relative).read_bytes()  # read outside the timed part
         return embedder.embed(data)
 
-    out: Dict[str, Embedding] = {}
-    one(images[0])  # warm-up: model loading is not part of the per-image times
+    cached = cache.load() if cache is not None else {}
+    absolute = {relative: str((root / relative).resolve()) for relative in images}
+    out: Dict[str, Embedding] = {r: cached[absolute[r]] for r in images if absolute[r] in cached}
+    todo = [r for r in images if r not in out]
+    if progress:
+        print(f"  {embedder.name}: {len(out)} images from the cache, {len(todo)} to embed", file=sys.stderr)
+    if todo:
+        one(todo[0])  # warm-up: model loading is not part of the per-image times
     started = time.perf_counter()
-    step = max(1, len(images) // 20)
+    step = max(1, len(todo) // 20)
+
+    def save() -> None:
+        if cache is not None:
+            merged = dict(cached)
+            merged.update({absolute[r]: e for r, e in out.items()})
+            cache.save(merged)
+
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        for k, (relative, emb) in enumerate(zip(images, pool.map(one, images)), start=1):
+        for k, (relative, emb) in enumerate(zip(todo, pool.map(one, todo)), start=1):
             out[relative] = emb
-            if progress and (k % step == 0 or k == len(images)):
-                print(f"  {embedder.name}: {k}/{len(images)} images, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            if k % step == 0 or k == len(todo):
+                if progress:
+                    print(f"  {embedder.name}: {k}/{len(todo)} images, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+                save()  # a long run interrupted keeps what it computed
     return out
 
 
@@ -311,6 +382,7 @@ def run(args: Any, argv: Sequence[str]) -> int:
             "threads": args.threads,
             "fte_policy": "pairs with a failure to enrol are kept with distance inf (rejected)",
             "cross_identity_impostors": bool(args.cross_impostors),
+            "cache_dir": str(args.cache_dir) if args.cache_dir else None,
         },
         "images": len(images),
         "systems": {},
@@ -318,7 +390,10 @@ def run(args: Any, argv: Sequence[str]) -> int:
     print(f"kyc-eval faces: {len(pairs)} pairs, {len(images)} images, protocols {', '.join(protocols)}", file=sys.stderr)
     curves_for_plot: Dict[str, Any] = {}
     for system in systems:
-        embeddings = embed_images(system, root, images, args.threads if system.name == "kyc" else 1, not args.quiet)
+        cache = None
+        if args.cache_dir:
+            cache = EmbeddingCache(Path(args.cache_dir), system.fingerprint())
+        embeddings = embed_images(system, root, images, args.threads if system.name == "kyc" else 1, not args.quiet, cache)
         distances = pair_distances(pairs, embeddings)
         fte = sorted(k for k, e in embeddings.items() if e.vector is None)
         entry: Dict[str, Any] = {

@@ -36,6 +36,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -166,7 +167,9 @@ class PassportEyeReader:
 
     def read(self, data: bytes) -> Dict[str, Any]:
         start, cpu = time.perf_counter(), cpu_seconds()
-        mrz = self.read_mrz(io.BytesIO(data))
+        with warnings.catch_warnings():  # scikit-image deprecations inside PassportEye
+            warnings.simplefilter("ignore")
+            mrz = self.read_mrz(io.BytesIO(data))
         elapsed = (time.perf_counter() - start) * 1000.0
         cpu_ms = (cpu_seconds() - cpu) * 1000.0
         if mrz is None:
