@@ -299,7 +299,8 @@ def pair_distances(pairs: Sequence[Pair], embeddings: Dict[str, Embedding]) -> n
     return out
 
 
-def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float, embeddings: Dict[str, Embedding]) -> Dict[str, Any]:
+def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float, embeddings: Dict[str, Embedding],
+                 cross: bool = False) -> Dict[str, Any]:
     same = np.array([p.same for p in pairs], dtype=bool)
     genuine, impostor = distances[same], distances[~same]
     result: Dict[str, Any] = {
@@ -307,6 +308,7 @@ def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float,
         "genuine_pairs": int(same.sum()),
         "impostor_pairs": int((~same).sum()),
         "pairs_with_fte": int(np.count_nonzero(~np.isfinite(distances))),
+        "fte_images": sum(1 for k in {p.image_a for p in pairs} | {p.image_b for p in pairs} if embeddings[k].vector is None),
         "accuracy_at_threshold": {"threshold": threshold, "accuracy": metrics.accuracy_at(genuine, impostor, threshold)},
     }
     folds = [p.fold for p in pairs]
@@ -316,7 +318,22 @@ def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float,
         curves = metrics.error_curves(genuine, impostor)
         result["eer"] = metrics.equal_error_rate(curves)
         result["tar_at_fmr"] = [metrics.tar_at_fmr(curves, t, impostor.size) for t in FMR_TARGETS]
-        result["_curves"] = curves  # for the plots; removed before writing JSON
+        result["_curves"] = _thin(curves, impostor.size)  # for the plots; removed before writing JSON
+    if cross:
+        images = {p.image_a for p in pairs} | {p.image_b for p in pairs}
+        impostors = cross_identity_impostors({k: embeddings[k] for k in images})
+        if impostors.size and genuine.size:
+            curves = metrics.error_curves(genuine, impostors)
+            result["_cross_curves"] = _thin(curves, impostors.size)
+            result["cross_identity"] = {
+                "images": len(images),
+                "genuine_pairs": int(genuine.size),
+                "impostor_pairs": int(impostors.size),
+                "eer": metrics.equal_error_rate(curves),
+                "tar_at_fmr": [metrics.tar_at_fmr(curves, t, impostors.size) for t in FMR_TARGETS],
+                "fmr_at_threshold": float(np.count_nonzero(impostors <= threshold) / impostors.size),
+                "fnmr_at_threshold": float(np.count_nonzero(~(genuine <= threshold)) / genuine.size),
+            }
     finite_g = genuine[np.isfinite(genuine)]
     finite_i = impostor[np.isfinite(impostor)]
     result["distance_stats"] = {
@@ -402,34 +419,22 @@ def run(args: Any, argv: Sequence[str]) -> int:
             "multiple_faces_images": sum(1 for e in embeddings.values() if e.faces > 1),
             "timing_per_image": metrics.timing_summary([e.milliseconds for e in embeddings.values()]),
             "cpu_time_per_image": metrics.timing_summary([e.cpu_milliseconds for e in embeddings.values()]),
-            "all": evaluate_set(pairs, distances, threshold, embeddings),
+            "all": evaluate_set(pairs, distances, threshold, embeddings, args.cross_impostors),
             "by_protocol": {},
         }
         if len(protocols) > 1:
             for protocol in protocols:
                 idx = [k for k, p in enumerate(pairs) if p.protocol == protocol]
-                entry["by_protocol"][protocol] = evaluate_set([pairs[k] for k in idx], distances[idx], threshold, embeddings)
-        if args.cross_impostors:
-            impostors = cross_identity_impostors(embeddings)
-            same = np.array([p.same for p in pairs], dtype=bool)
-            g = distances[same]
-            if impostors.size and g.size:
-                curves = metrics.error_curves(g, impostors)
-                entry["cross_identity"] = {
-                    "genuine_pairs": int(g.size),
-                    "impostor_pairs": int(impostors.size),
-                    "eer": metrics.equal_error_rate(curves),
-                    "tar_at_fmr": [metrics.tar_at_fmr(curves, t, impostors.size) for t in FMR_TARGETS],
-                    "fmr_at_threshold": float(np.count_nonzero(impostors <= threshold) / impostors.size),
-                    "fnmr_at_threshold": float(np.count_nonzero(~(g <= threshold)) / g.size),
-                }
-        curves_for_plot[system.name] = entry["all"].get("_curves")
+                entry["by_protocol"][protocol] = evaluate_set([pairs[k] for k in idx], distances[idx], threshold, embeddings,
+                                                              args.cross_impostors)
+        curves_for_plot[system.name] = {"listed impostor pairs": entry["all"].get("_curves"),
+                                        "cross-identity impostors": entry["all"].get("_cross_curves")}
         report["systems"][system.name] = entry
 
     for entry in report["systems"].values():
-        entry["all"].pop("_curves", None)
-        for sub in entry["by_protocol"].values():
+        for sub in [entry["all"], *entry["by_protocol"].values()]:
             sub.pop("_curves", None)
+            sub.pop("_cross_curves", None)
 
     report["plots"] = _plot(curves_for_plot, out_dir, args)
     write_json(out_dir / "faces.json", report)
@@ -446,7 +451,22 @@ def _engine_threshold(engine: "kyc.Engine") -> float:
     return 0.6
 
 
-def _plot(curves: Dict[str, Any], out_dir: Path, args: Any) -> Dict[str, Any]:
+def _thin(curves: Dict[str, np.ndarray], impostors: int, points: int = 4000) -> Dict[str, Any]:
+    """At most ~``points`` curve points (log-spaced in FMR, plus every FNMR step near 0) for
+    drawing; millions of cross-identity impostors would otherwise make millions of points."""
+    fmr = curves["fmr"]
+    if fmr.size > points:
+        targets = np.concatenate([[0.0], np.geomspace(max(1.0 / impostors, 1e-9), 1.0, points // 2)])
+        idx = np.unique(np.concatenate([np.searchsorted(fmr, targets, side="right") - 1,
+                                        np.linspace(0, fmr.size - 1, points // 2).astype(int)]))
+        idx = idx[idx >= 0]
+        curves = {k: v[idx] for k, v in curves.items()}
+    return {**curves, "impostors": impostors}
+
+
+def _plot(curves: Dict[str, Dict[str, Any]], out_dir: Path, args: Any) -> Dict[str, Any]:
+    """ROC and DET PNGs: one colour per system; solid = the listed pairs, dashed = every
+    cross-identity pair (--cross-impostors). FMR 0 is drawn at the set's resolution, 1/impostors."""
     if args.no_plots:
         return {"skipped": "--no-plots"}
     plt = load_pyplot()
@@ -455,26 +475,29 @@ def _plot(curves: Dict[str, Any], out_dir: Path, args: Any) -> Dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for kind in ("roc", "det"):
-        fig, ax = plt.subplots(figsize=(6, 5), dpi=110)
-        for name, c in curves.items():
-            if c is None:
-                continue
-            fmr = np.maximum(c["fmr"], 1e-6)
-            if kind == "roc":
-                ax.plot(fmr, c["tar"], label=name, drawstyle="steps-post")
-            else:
-                ax.plot(fmr, np.maximum(c["fnmr"], 1e-6), label=name, drawstyle="steps-post")
+        fig, ax = plt.subplots(figsize=(7, 5.5), dpi=110)
+        lowest = 1.0
+        for colour, (name, sets) in enumerate(curves.items()):
+            for style, (set_name, c) in zip(("-", "--"), sets.items()):
+                if c is None:
+                    continue
+                floor = 1.0 / c["impostors"]
+                lowest = min(lowest, floor)
+                fmr = np.maximum(c["fmr"], floor)
+                y = c["tar"] if kind == "roc" else np.maximum(c["fnmr"], 1e-4)
+                ax.plot(fmr, y, style, color=f"C{colour}", label=f"{name} ({set_name})", drawstyle="steps-post")
         ax.set_xscale("log")
+        ax.set_xlim(left=lowest * 0.8, right=1.0)
         ax.set_xlabel("false match rate (FMR)")
         if kind == "roc":
             ax.set_ylabel("true accept rate (TAR)")
-            ax.set_title("ROC (all selected pairs)")
+            ax.set_title("ROC")
         else:
             ax.set_yscale("log")
             ax.set_ylabel("false non-match rate (FNMR)")
-            ax.set_title("DET (all selected pairs)")
+            ax.set_title("DET")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
+        ax.legend(fontsize="small")
         fig.tight_layout()
         path = out_dir / f"faces_{kind}.png"
         fig.savefig(path)
@@ -503,11 +526,13 @@ def summary_table(report: Dict[str, Any]) -> str:
                 name, set_name, s["pairs"], s["accuracy_at_threshold"]["accuracy"],
                 f"{kf['mean']:.4f}±{kf['standard_error']:.4f}" if kf else None,
                 s["eer"]["eer"] if "eer" in s else None, tar(s, 1e-2), tar(s, 1e-3), tar(s, 1e-4),
-                entry["failure_to_enrol"]["images"], timing.get("mean_ms"), timing.get("p50_ms"), timing.get("p95_ms"),
+                s["fte_images"], timing.get("mean_ms"), timing.get("p50_ms"), timing.get("p95_ms"),
                 cpu.get("p50_ms"),
             ])
-        if "cross_identity" in entry:
-            ci = entry["cross_identity"]
-            rows.append([name, f"cross-identity ({ci['impostor_pairs']} impostors)", ci["genuine_pairs"], None, None,
-                         ci["eer"]["eer"], tar(ci, 1e-2), tar(ci, 1e-3), tar(ci, 1e-4), None, None, None, None, None])
+        for set_name, s in sets:
+            if "cross_identity" in s:
+                ci = s["cross_identity"]
+                rows.append([name, f"{set_name}, cross-identity impostors ({ci['impostor_pairs']})", ci["genuine_pairs"],
+                             None, None, ci["eer"]["eer"], tar(ci, 1e-2), tar(ci, 1e-3), tar(ci, 1e-4),
+                             None, None, None, None, None])
     return format_table(header, rows) + "\n(* = FMR target below 1/impostor pairs: not resolvable with this many impostors)"
