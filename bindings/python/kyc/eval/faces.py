@@ -117,7 +117,11 @@ class Embedding:
 
 def _image_size(data: bytes) -> Tuple[int, int]:
     """(width, height) after EXIF orientation, from the header only."""
-    from PIL import Image
+    try:
+        from PIL import Image
+    except ImportError:
+        raise RuntimeError("--face central needs pillow to read image sizes (pip install 'kyc[eval]'), "
+                           "or use --face largest") from None
 
     with Image.open(io.BytesIO(data)) as im:
         width, height = im.size
