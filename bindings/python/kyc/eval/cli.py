@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     faces.add_argument("--cross-impostors", action="store_true",
                        help="also score every cross-identity pair of enrolled images (identity = parent folder), "
                             "enough impostors to resolve FMR 1e-4")
-    faces.add_argument("--threads", type=int, default=1, help="kyc embedding threads (default 1: clean timings)")
+    faces.add_argument("--threads", type=int, default=1, help="kyc embedding threads (default 1; more makes per-image CPU times overlap)")
     faces.add_argument("--cache-dir", default=None,
                        help="keep embeddings here between runs (keyed by model, configuration and image path)")
     faces.add_argument("--no-plots", action="store_true", help="skip the PNG curves")

@@ -456,8 +456,9 @@ def _engine_threshold(engine: "kyc.Engine") -> float:
 
 
 def _thin(curves: Dict[str, np.ndarray], impostors: int, points: int = 4000) -> Dict[str, Any]:
-    """At most ~``points`` curve points (log-spaced in FMR, plus every FNMR step near 0) for
-    drawing; millions of cross-identity impostors would otherwise make millions of points."""
+    """At most ~``points`` curve points for drawing: half log-spaced in FMR (the low-FMR end a
+    log axis magnifies), half evenly spaced along the curve. Millions of cross-identity impostors
+    would otherwise make millions of points."""
     fmr = curves["fmr"]
     if fmr.size > points:
         targets = np.concatenate([[0.0], np.geomspace(max(1.0 / impostors, 1e-9), 1.0, points // 2)])
