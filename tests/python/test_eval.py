@@ -72,8 +72,23 @@ def test_kfold_accuracy_separable_and_not():
 def test_faces_on_the_first_lfw_pairs(tmp_path, capsys):
     pairs = require_shared(LFW_PAIRS)
     out = tmp_path / "faces"
-    captured = run_eval(["faces", "--pairs", pairs, "--root", pairs.parent / "images", "--limit", 50,
-                         "--protocol", "view2", "--out", out, "--quiet"], capsys)
+    captured = run_eval(
+        [
+            "faces",
+            "--pairs",
+            pairs,
+            "--root",
+            pairs.parent / "images",
+            "--limit",
+            50,
+            "--protocol",
+            "view2",
+            "--out",
+            out,
+            "--quiet",
+        ],
+        capsys,
+    )
     report = json.loads((out / "faces.json").read_text())
     assert report["schema"] == "kyc.eval.faces" and report["schema_version"] == 1
     prov = report["provenance"]
@@ -82,7 +97,11 @@ def test_faces_on_the_first_lfw_pairs(tmp_path, capsys):
     assert len(prov["inputs"]["pairs"]["sha256"]) == 64
     system = report["systems"]["kyc"]
     summary = system["all"]
-    assert summary["pairs"] == 100 and summary["genuine_pairs"] == 50 and summary["impostor_pairs"] == 50
+    assert (
+        summary["pairs"] == 100
+        and summary["genuine_pairs"] == 50
+        and summary["impostor_pairs"] == 50
+    )
     assert summary["accuracy_at_threshold"]["accuracy"] > 0.9
     assert 0.0 <= summary["eer"]["eer"] < 0.1
     assert [t["target_fmr"] for t in summary["tar_at_fmr"]] == [1e-2, 1e-3, 1e-4]
@@ -107,8 +126,21 @@ def test_faces_without_matplotlib_writes_the_json_and_says_why(tmp_path, capsys,
     pairs = require_shared(LFW_PAIRS)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
     out = tmp_path / "faces"
-    captured = run_eval(["faces", "--pairs", pairs, "--root", pairs.parent / "images", "--limit", 1,
-                         "--out", out, "--quiet"], capsys)
+    captured = run_eval(
+        [
+            "faces",
+            "--pairs",
+            pairs,
+            "--root",
+            pairs.parent / "images",
+            "--limit",
+            1,
+            "--out",
+            out,
+            "--quiet",
+        ],
+        capsys,
+    )
     report = json.loads((out / "faces.json").read_text())
     assert report["plots"] == {"skipped": "matplotlib is not installed"}
     assert "matplotlib is not installed" in captured.err
@@ -118,7 +150,12 @@ def test_faces_without_matplotlib_writes_the_json_and_says_why(tmp_path, capsys,
 def test_faces_reports_a_missing_image_clearly(tmp_path, capsys):
     table = tmp_path / "pairs.tsv"
     table.write_text("image_a\timage_b\tsame\na.jpg\tb.jpg\t1\n")
-    assert cli.main(["faces", "--pairs", str(table), "--root", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+    assert (
+        cli.main(
+            ["faces", "--pairs", str(table), "--root", str(tmp_path), "--out", str(tmp_path / "o")]
+        )
+        == 2
+    )
     assert "missing" in capsys.readouterr().err
 
 
@@ -128,21 +165,44 @@ def _mrz_run(tmp_path, capsys, name):
     if not (tessdata / "mrz.traineddata").is_file():
         require_shared("models/tessdata/mrz.traineddata")
     out = tmp_path / name
-    run_eval(["mrz", "--images", expected.parent / "tests" / "data", "--expected", expected,
-              "--expected-root", expected.parent.parent, "--tessdata", tessdata, "--out", out, "--quiet"], capsys)
+    run_eval(
+        [
+            "mrz",
+            "--images",
+            expected.parent / "tests" / "data",
+            "--expected",
+            expected,
+            "--expected-root",
+            expected.parent.parent,
+            "--tessdata",
+            tessdata,
+            "--out",
+            out,
+            "--quiet",
+        ],
+        capsys,
+    )
     return json.loads((out / "mrz.json").read_text())
 
 
 def test_mrz_on_the_utopia_specimens_is_accurate_and_repeatable(tmp_path, capsys):
     report = _mrz_run(tmp_path, capsys, "first")
-    assert report["schema"] == "kyc.eval.mrz" and report["provenance"]["kyc_version"] == kyc.__version__
+    assert (
+        report["schema"] == "kyc.eval.mrz"
+        and report["provenance"]["kyc_version"] == kyc.__version__
+    )
     summary = report["systems"]["kyc"]["summary"]
     assert summary["documents"] == 4 and summary["labelled_documents"] == 4
     assert summary["mrz_found"] == 4
     assert summary["check_digit_validity_rate"] >= 0.75
     assert summary["format_accuracy"] >= 0.75
     assert summary["document_accuracy"] >= 0.75
-    assert set(summary["field_accuracy"]) >= {"document_number", "date_of_birth", "date_of_expiry", "surname"}
+    assert set(summary["field_accuracy"]) >= {
+        "document_number",
+        "date_of_birth",
+        "date_of_expiry",
+        "surname",
+    }
     for field, f in summary["field_accuracy"].items():
         assert f["total"] == 4 and f["accuracy"] >= 0.75, field
     assert summary["timing_per_document"]["count"] == 4
@@ -156,7 +216,10 @@ def test_mrz_on_the_utopia_specimens_is_accurate_and_repeatable(tmp_path, capsys
     again = _mrz_run(tmp_path, capsys, "second")
 
     def strip(r):
-        return [{k: v for k, v in d.items() if k not in ("ms", "cpu_ms")} for d in r["systems"]["kyc"]["documents"]]
+        return [
+            {k: v for k, v in d.items() if k not in ("ms", "cpu_ms")}
+            for d in r["systems"]["kyc"]["documents"]
+        ]
 
     assert strip(report) == strip(again)
 
@@ -164,9 +227,15 @@ def test_mrz_on_the_utopia_specimens_is_accurate_and_repeatable(tmp_path, capsys
 def test_photo_confusion_matrices_on_yale(tmp_path, capsys):
     labels = require_shared(YALE_LABELS)
     out = tmp_path / "photo"
-    captured = run_eval(["photo", "--labels", labels, "--root", labels.parent.parent, "--out", out, "--quiet"], capsys)
+    captured = run_eval(
+        ["photo", "--labels", labels, "--root", labels.parent.parent, "--out", out, "--quiet"],
+        capsys,
+    )
     report = json.loads((out / "photo.json").read_text())
-    assert report["schema"] == "kyc.eval.photo" and report["provenance"]["kyc_version"] == kyc.__version__
+    assert (
+        report["schema"] == "kyc.eval.photo"
+        and report["provenance"]["kyc_version"] == kyc.__version__
+    )
     rows = [line.split("\t") for line in labels.read_text().splitlines()[1:] if line.strip()]
     assert report["photos"] == len(rows)
     assert set(report["rules"]) == set(PHOTO_RULES)
@@ -197,13 +266,20 @@ def test_console_script_is_installed():
         pytest.skip(reason)
     assert scripts[0].value == "kyc.eval.cli:main"
     script = Path(sys.executable).parent / "kyc-eval"
-    result = subprocess.run([str(script) if script.exists() else "kyc-eval", "--version"],
-                            capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    result = subprocess.run(
+        [str(script) if script.exists() else "kyc-eval", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
     assert result.returncode == 0 and kyc.__version__ in result.stdout
 
 
 def test_module_entry_point_prints_help():
-    result = subprocess.run([sys.executable, "-m", "kyc.eval", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kyc.eval", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     for task in ("faces", "mrz", "photo"):
         assert task in result.stdout

@@ -37,44 +37,115 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="task", required=True)
 
     def common(p: argparse.ArgumentParser, task: str) -> None:
-        p.add_argument("--out", default=os.path.join("kyc-eval-results", task), help="output directory (default: %(default)s)")
-        p.add_argument("--config", dest="engine_config", type=_engine_config, default=None,
-                       help="engine configuration: JSON text or @file (kyc.Engine keyword arguments)")
+        p.add_argument(
+            "--out",
+            default=os.path.join("kyc-eval-results", task),
+            help="output directory (default: %(default)s)",
+        )
+        p.add_argument(
+            "--config",
+            dest="engine_config",
+            type=_engine_config,
+            default=None,
+            help="engine configuration: JSON text or @file (kyc.Engine keyword arguments)",
+        )
         p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
-    faces = sub.add_parser("faces", help="face verification on image pairs (accuracy, ROC/DET, EER, TAR@FMR, FTE, timing)")
-    faces.add_argument("--pairs", required=True, help="pairs TSV: [protocol] [fold] image_a image_b same")
+    faces = sub.add_parser(
+        "faces",
+        help="face verification on image pairs (accuracy, ROC/DET, EER, TAR@FMR, FTE, timing)",
+    )
+    faces.add_argument(
+        "--pairs", required=True, help="pairs TSV: [protocol] [fold] image_a image_b same"
+    )
     faces.add_argument("--root", required=True, help="directory the image paths are relative to")
-    faces.add_argument("--peer", action="append", choices=["face_recognition"], help="also run this peer on the same pairs")
-    faces.add_argument("--protocol", action="append", help="only pairs of this protocol (repeatable; default: all)")
-    faces.add_argument("--limit", type=int, default=None, help="first N genuine and first N impostor pairs (a quick subset)")
-    faces.add_argument("--face", choices=["central", "largest"], default="central",
-                       help="face evaluated when an image has several (default: %(default)s, LFW's convention)")
-    faces.add_argument("--threshold", type=float, default=None,
-                       help="distance threshold for the fixed-threshold accuracy (default: the engine's operating point)")
-    faces.add_argument("--cross-impostors", action="store_true",
-                       help="also score every cross-identity pair of enrolled images (identity = parent folder), "
-                            "enough impostors to resolve FMR 1e-4")
-    faces.add_argument("--threads", type=int, default=1, help="kyc embedding threads (default 1; more makes per-image CPU times overlap)")
-    faces.add_argument("--cache-dir", default=None,
-                       help="keep embeddings here between runs (keyed by model, configuration and image path)")
+    faces.add_argument(
+        "--peer",
+        action="append",
+        choices=["face_recognition"],
+        help="also run this peer on the same pairs",
+    )
+    faces.add_argument(
+        "--protocol", action="append", help="only pairs of this protocol (repeatable; default: all)"
+    )
+    faces.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="first N genuine and first N impostor pairs (a quick subset)",
+    )
+    faces.add_argument(
+        "--face",
+        choices=["central", "largest"],
+        default="central",
+        help="face evaluated when an image has several (default: %(default)s, LFW's convention)",
+    )
+    faces.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="distance threshold for the fixed-threshold accuracy (default: the engine's operating point)",
+    )
+    faces.add_argument(
+        "--cross-impostors",
+        action="store_true",
+        help="also score every cross-identity pair of enrolled images (identity = parent folder), "
+        "enough impostors to resolve FMR 1e-4",
+    )
+    faces.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="kyc embedding threads (default 1; more makes per-image CPU times overlap)",
+    )
+    faces.add_argument(
+        "--cache-dir",
+        default=None,
+        help="keep embeddings here between runs (keyed by model, configuration and image path)",
+    )
     faces.add_argument("--no-plots", action="store_true", help="skip the PNG curves")
     common(faces, "faces")
 
-    mrz = sub.add_parser("mrz", help="MRZ reading (per-field and per-document accuracy, check digits, timing)")
-    mrz.add_argument("--images", required=True, help="directory of document images (searched recursively)")
-    mrz.add_argument("--expected", help="expected fields JSON (kyc or PassportEye shape; paths relative to --images)")
-    mrz.add_argument("--expected-root", default=None,
-                     help="directory the paths in --expected are relative to (default: --images)")
-    mrz.add_argument("--peer", action="append", choices=["passporteye"], help="also run this peer on the same images")
-    mrz.add_argument("--tessdata", default=None,
-                     help="directory with mrz.traineddata (engine document.tessdata_dir; default: $KYC_TESSDATA_DIR)")
-    mrz.add_argument("--viz", action="store_true", help="also OCR the printed zone (slower; off: MRZ and barcode only)")
-    mrz.add_argument("--only-expected", action="store_true", help="only the images listed in --expected")
+    mrz = sub.add_parser(
+        "mrz", help="MRZ reading (per-field and per-document accuracy, check digits, timing)"
+    )
+    mrz.add_argument(
+        "--images", required=True, help="directory of document images (searched recursively)"
+    )
+    mrz.add_argument(
+        "--expected",
+        help="expected fields JSON (kyc or PassportEye shape; paths relative to --images)",
+    )
+    mrz.add_argument(
+        "--expected-root",
+        default=None,
+        help="directory the paths in --expected are relative to (default: --images)",
+    )
+    mrz.add_argument(
+        "--peer",
+        action="append",
+        choices=["passporteye"],
+        help="also run this peer on the same images",
+    )
+    mrz.add_argument(
+        "--tessdata",
+        default=None,
+        help="directory with mrz.traineddata (engine document.tessdata_dir; default: $KYC_TESSDATA_DIR)",
+    )
+    mrz.add_argument(
+        "--viz",
+        action="store_true",
+        help="also OCR the printed zone (slower; off: MRZ and barcode only)",
+    )
+    mrz.add_argument(
+        "--only-expected", action="store_true", help="only the images listed in --expected"
+    )
     common(mrz, "mrz")
 
     photo = sub.add_parser("photo", help="passport-photo rules: per-rule confusion matrices")
-    photo.add_argument("--labels", required=True, help="labels TSV: path + condition, or path + rule-id columns")
+    photo.add_argument(
+        "--labels", required=True, help="labels TSV: path + condition, or path + rule-id columns"
+    )
     photo.add_argument("--root", required=True, help="directory the image paths are relative to")
     photo.add_argument("--profile", default="icao", help="photo profile (default: %(default)s)")
     common(photo, "photo")

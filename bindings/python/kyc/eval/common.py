@@ -41,7 +41,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def provenance(engine: Optional["kyc.Engine"], argv: Sequence[str], inputs: Dict[str, Path]) -> Dict[str, Any]:
+def provenance(
+    engine: Optional["kyc.Engine"], argv: Sequence[str], inputs: Dict[str, Path]
+) -> Dict[str, Any]:
     """The facts needed to reproduce a run: versions, configuration, inputs (by hash)."""
     info: Dict[str, Any] = {
         "kyc_version": kyc.__version__,
@@ -50,7 +52,11 @@ def provenance(engine: Optional["kyc.Engine"], argv: Sequence[str], inputs: Dict
         "platform": platform.platform(),
         "seed": SEED,
         "command": ["kyc-eval", *argv],
-        "inputs": {name: {"path": str(path), "sha256": sha256_of(path)} for name, path in inputs.items() if path.is_file()},
+        "inputs": {
+            name: {"path": str(path), "sha256": sha256_of(path)}
+            for name, path in inputs.items()
+            if path.is_file()
+        },
     }
     if engine is not None:
         info["engine_config"] = engine.config
@@ -102,7 +108,9 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain-text table (for the terminal and for pasting into Markdown)."""
     cells = [[str(h) for h in header]] + [[_cell(v) for v in row] for row in rows]
     widths = [max(len(r[c]) for r in cells) for c in range(len(header))]
-    lines = ["| " + " | ".join(r[c].ljust(widths[c]) for c in range(len(header))) + " |" for r in cells]
+    lines = [
+        "| " + " | ".join(r[c].ljust(widths[c]) for c in range(len(header))) + " |" for r in cells
+    ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
 

@@ -64,7 +64,9 @@ def read_pairs(path: Path) -> List[Pair]:
         reader = csv.DictReader(f, delimiter="\t")
         missing = {"image_a", "image_b", "same"} - set(reader.fieldnames or [])
         if missing:
-            raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))} (need image_a, image_b, same)")
+            raise ValueError(
+                f"{path}: missing column(s) {', '.join(sorted(missing))} (need image_a, image_b, same)"
+            )
         pairs = []
         for line, row in enumerate(reader, start=2):
             same = (row.get("same") or "").strip().lower()
@@ -87,7 +89,9 @@ def read_pairs(path: Path) -> List[Pair]:
     return pairs
 
 
-def select_pairs(pairs: List[Pair], protocols: Optional[Sequence[str]], limit: Optional[int]) -> List[Pair]:
+def select_pairs(
+    pairs: List[Pair], protocols: Optional[Sequence[str]], limit: Optional[int]
+) -> List[Pair]:
     """Pairs of the chosen protocols; with ``limit``, the first ``limit`` genuine and the first
     ``limit`` impostor pairs in file order (a small, deterministic, balanced subset)."""
     if protocols:
@@ -120,8 +124,10 @@ def _image_size(data: bytes) -> Tuple[int, int]:
     try:
         from PIL import Image
     except ImportError:
-        raise RuntimeError("--face central needs pillow to read image sizes (pip install 'kyc[eval]'), "
-                           "or use --face largest") from None
+        raise RuntimeError(
+            "--face central needs pillow to read image sizes (pip install 'kyc[eval]'), "
+            "or use --face largest"
+        ) from None
 
     with Image.open(io.BytesIO(data)) as im:
         width, height = im.size
@@ -132,7 +138,9 @@ def _image_size(data: bytes) -> Tuple[int, int]:
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def _choose(boxes: List[Tuple[float, float, float, float]], size: Callable[[], Tuple[int, int]], rule: str) -> int:
+def _choose(
+    boxes: List[Tuple[float, float, float, float]], size: Callable[[], Tuple[int, int]], rule: str
+) -> int:
     """Index of the face to evaluate among boxes (x, y, w, h)."""
     if len(boxes) == 1:
         return 0
@@ -163,8 +171,14 @@ class KycEmbedder:
 
     def fingerprint(self) -> Dict[str, Any]:
         config = dict(self.engine.config)
-        return {"system": self.name, "kyc": kyc.__version__, "face": config.get("face"), "model_dir": config.get("model_dir"),
-                "packaged_model_dir": config.get("packaged_model_dir"), "face_rule": self.face_rule}
+        return {
+            "system": self.name,
+            "kyc": kyc.__version__,
+            "face": config.get("face"),
+            "model_dir": config.get("model_dir"),
+            "packaged_model_dir": config.get("packaged_model_dir"),
+            "face_rule": self.face_rule,
+        }
 
     def embed(self, data: bytes) -> Embedding:
         start, cpu = time.perf_counter(), cpu_seconds()
@@ -200,8 +214,12 @@ class FaceRecognitionEmbedder:
     def fingerprint(self) -> Dict[str, Any]:
         from importlib import metadata
 
-        return {"system": self.name, "face_recognition": metadata.version("face_recognition"),
-                "dlib": metadata.version("dlib"), "face_rule": self.face_rule}
+        return {
+            "system": self.name,
+            "face_recognition": metadata.version("face_recognition"),
+            "dlib": metadata.version("dlib"),
+            "face_rule": self.face_rule,
+        }
 
     def embed(self, data: bytes) -> Embedding:
         start, cpu = time.perf_counter(), cpu_seconds()
@@ -210,7 +228,9 @@ class FaceRecognitionEmbedder:
         vector = None
         if locations:
             boxes = [(float(l), float(t), float(r - l), float(b - t)) for (t, r, b, l) in locations]
-            chosen = locations[_choose(boxes, lambda: (image.shape[1], image.shape[0]), self.face_rule)]
+            chosen = locations[
+                _choose(boxes, lambda: (image.shape[1], image.shape[0]), self.face_rule)
+            ]
             vector = np.asarray(self.fr.face_encodings(image, [chosen])[0], dtype=np.float64)
         elapsed = (time.perf_counter() - start) * 1000.0
         return Embedding(vector, len(locations), elapsed, (cpu_seconds() - cpu) * 1000.0)
@@ -224,7 +244,10 @@ class EmbeddingCache:
 
     def __init__(self, directory: Path, fingerprint: Dict[str, Any]) -> None:
         text = json.dumps(fingerprint, sort_keys=True)
-        self.path = directory / f"{fingerprint['system']}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
+        self.path = (
+            directory
+            / f"{fingerprint['system']}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.npz"
+        )
         self.fingerprint = text
 
     def load(self) -> Dict[str, Embedding]:
@@ -236,8 +259,12 @@ class EmbeddingCache:
             out = {}
             for k, key in enumerate(z["paths"]):
                 vector = z["vectors"][k]
-                out[str(key)] = Embedding(None if np.isnan(vector).any() else vector.copy(), int(z["faces"][k]),
-                                          float(z["ms"][k]), float(z["cpu_ms"][k]))
+                out[str(key)] = Embedding(
+                    None if np.isnan(vector).any() else vector.copy(),
+                    int(z["faces"][k]),
+                    float(z["ms"][k]),
+                    float(z["cpu_ms"][k]),
+                )
             return out
 
     def save(self, embeddings: Dict[str, Embedding]) -> None:
@@ -251,14 +278,26 @@ class EmbeddingCache:
                 vectors[k] = embeddings[key].vector
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, fingerprint=np.array(self.fingerprint), paths=np.array(keys), vectors=vectors,
-                 faces=np.array([embeddings[k].faces for k in keys]), ms=np.array([embeddings[k].milliseconds for k in keys]),
-                 cpu_ms=np.array([embeddings[k].cpu_milliseconds for k in keys]))
+        np.savez(
+            tmp,
+            fingerprint=np.array(self.fingerprint),
+            paths=np.array(keys),
+            vectors=vectors,
+            faces=np.array([embeddings[k].faces for k in keys]),
+            ms=np.array([embeddings[k].milliseconds for k in keys]),
+            cpu_ms=np.array([embeddings[k].cpu_milliseconds for k in keys]),
+        )
         os.replace(tmp, self.path)
 
 
-def embed_images(embedder: Any, root: Path, images: Sequence[str], threads: int, progress: bool,
-                 cache: Optional[EmbeddingCache] = None) -> Dict[str, Embedding]:
+def embed_images(
+    embedder: Any,
+    root: Path,
+    images: Sequence[str],
+    threads: int,
+    progress: bool,
+    cache: Optional[EmbeddingCache] = None,
+) -> Dict[str, Embedding]:
     """Each image embedded once; results keyed by relative path (order-independent)."""
 
     def one(relative: str) -> Embedding:
@@ -270,7 +309,10 @@ def embed_images(embedder: Any, root: Path, images: Sequence[str], threads: int,
     out: Dict[str, Embedding] = {r: cached[absolute[r]] for r in images if absolute[r] in cached}
     todo = [r for r in images if r not in out]
     if progress:
-        print(f"  {embedder.name}: {len(out)} images from the cache, {len(todo)} to embed", file=sys.stderr)
+        print(
+            f"  {embedder.name}: {len(out)} images from the cache, {len(todo)} to embed",
+            file=sys.stderr,
+        )
     if todo:
         one(todo[0])  # warm-up: model loading is not part of the per-image times
     started = time.perf_counter()
@@ -287,7 +329,10 @@ def embed_images(embedder: Any, root: Path, images: Sequence[str], threads: int,
             out[relative] = emb
             if k % step == 0 or k == len(todo):
                 if progress:
-                    print(f"  {embedder.name}: {k}/{len(todo)} images, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+                    print(
+                        f"  {embedder.name}: {k}/{len(todo)} images, {time.perf_counter() - started:.0f} s",
+                        file=sys.stderr,
+                    )
                 save()  # a long run interrupted keeps what it computed
     return out
 
@@ -303,8 +348,13 @@ def pair_distances(pairs: Sequence[Pair], embeddings: Dict[str, Embedding]) -> n
     return out
 
 
-def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float, embeddings: Dict[str, Embedding],
-                 cross: bool = False) -> Dict[str, Any]:
+def evaluate_set(
+    pairs: Sequence[Pair],
+    distances: np.ndarray,
+    threshold: float,
+    embeddings: Dict[str, Embedding],
+    cross: bool = False,
+) -> Dict[str, Any]:
     same = np.array([p.same for p in pairs], dtype=bool)
     genuine, impostor = distances[same], distances[~same]
     result: Dict[str, Any] = {
@@ -312,8 +362,15 @@ def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float,
         "genuine_pairs": int(same.sum()),
         "impostor_pairs": int((~same).sum()),
         "pairs_with_fte": int(np.count_nonzero(~np.isfinite(distances))),
-        "fte_images": sum(1 for k in {p.image_a for p in pairs} | {p.image_b for p in pairs} if embeddings[k].vector is None),
-        "accuracy_at_threshold": {"threshold": threshold, "accuracy": metrics.accuracy_at(genuine, impostor, threshold)},
+        "fte_images": sum(
+            1
+            for k in {p.image_a for p in pairs} | {p.image_b for p in pairs}
+            if embeddings[k].vector is None
+        ),
+        "accuracy_at_threshold": {
+            "threshold": threshold,
+            "accuracy": metrics.accuracy_at(genuine, impostor, threshold),
+        },
     }
     folds = [p.fold for p in pairs]
     if any(f > 0 for f in folds) and all(f > 0 for f in folds):
@@ -322,7 +379,9 @@ def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float,
         curves = metrics.error_curves(genuine, impostor)
         result["eer"] = metrics.equal_error_rate(curves)
         result["tar_at_fmr"] = [metrics.tar_at_fmr(curves, t, impostor.size) for t in FMR_TARGETS]
-        result["_curves"] = _thin(curves, impostor.size)  # for the plots; removed before writing JSON
+        result["_curves"] = _thin(
+            curves, impostor.size
+        )  # for the plots; removed before writing JSON
     if cross:
         images = {p.image_a for p in pairs} | {p.image_b for p in pairs}
         impostors = cross_identity_impostors({k: embeddings[k] for k in images})
@@ -335,8 +394,12 @@ def evaluate_set(pairs: Sequence[Pair], distances: np.ndarray, threshold: float,
                 "impostor_pairs": int(impostors.size),
                 "eer": metrics.equal_error_rate(curves),
                 "tar_at_fmr": [metrics.tar_at_fmr(curves, t, impostors.size) for t in FMR_TARGETS],
-                "fmr_at_threshold": float(np.count_nonzero(impostors <= threshold) / impostors.size),
-                "fnmr_at_threshold": float(np.count_nonzero(~(genuine <= threshold)) / genuine.size),
+                "fmr_at_threshold": float(
+                    np.count_nonzero(impostors <= threshold) / impostors.size
+                ),
+                "fnmr_at_threshold": float(
+                    np.count_nonzero(~(genuine <= threshold)) / genuine.size
+                ),
             }
     finite_g = genuine[np.isfinite(genuine)]
     finite_i = impostor[np.isfinite(impostor)]
@@ -378,7 +441,10 @@ def run(args: Any, argv: Sequence[str]) -> int:
     images = sorted({p.image_a for p in pairs} | {p.image_b for p in pairs})
     missing = [i for i in images if not (root / i).is_file()]
     if missing:
-        print(f"kyc-eval faces: {len(missing)} image(s) missing under {root}, first: {missing[0]}", file=sys.stderr)
+        print(
+            f"kyc-eval faces: {len(missing)} image(s) missing under {root}, first: {missing[0]}",
+            file=sys.stderr,
+        )
         return 2
 
     engine = kyc.Engine(**(args.engine_config or {}))
@@ -408,31 +474,47 @@ def run(args: Any, argv: Sequence[str]) -> int:
         "images": len(images),
         "systems": {},
     }
-    print(f"kyc-eval faces: {len(pairs)} pairs, {len(images)} images, protocols {', '.join(protocols)}", file=sys.stderr)
+    print(
+        f"kyc-eval faces: {len(pairs)} pairs, {len(images)} images, protocols {', '.join(protocols)}",
+        file=sys.stderr,
+    )
     curves_for_plot: Dict[str, Any] = {}
     for system in systems:
         cache = None
         if args.cache_dir:
             cache = EmbeddingCache(Path(args.cache_dir), system.fingerprint())
-        embeddings = embed_images(system, root, images, args.threads if system.name == "kyc" else 1, not args.quiet, cache)
+        embeddings = embed_images(
+            system, root, images, args.threads if system.name == "kyc" else 1, not args.quiet, cache
+        )
         distances = pair_distances(pairs, embeddings)
         fte = sorted(k for k, e in embeddings.items() if e.vector is None)
         entry: Dict[str, Any] = {
             "model": system.model(),
             "failure_to_enrol": {"images": len(fte), "rate": len(fte) / len(images), "paths": fte},
             "multiple_faces_images": sum(1 for e in embeddings.values() if e.faces > 1),
-            "timing_per_image": metrics.timing_summary([e.milliseconds for e in embeddings.values()]),
-            "cpu_time_per_image": metrics.timing_summary([e.cpu_milliseconds for e in embeddings.values()]),
+            "timing_per_image": metrics.timing_summary(
+                [e.milliseconds for e in embeddings.values()]
+            ),
+            "cpu_time_per_image": metrics.timing_summary(
+                [e.cpu_milliseconds for e in embeddings.values()]
+            ),
             "all": evaluate_set(pairs, distances, threshold, embeddings, args.cross_impostors),
             "by_protocol": {},
         }
         if len(protocols) > 1:
             for protocol in protocols:
                 idx = [k for k, p in enumerate(pairs) if p.protocol == protocol]
-                entry["by_protocol"][protocol] = evaluate_set([pairs[k] for k in idx], distances[idx], threshold, embeddings,
-                                                              args.cross_impostors)
-        curves_for_plot[system.name] = {"listed impostor pairs": entry["all"].get("_curves"),
-                                        "cross-identity impostors": entry["all"].get("_cross_curves")}
+                entry["by_protocol"][protocol] = evaluate_set(
+                    [pairs[k] for k in idx],
+                    distances[idx],
+                    threshold,
+                    embeddings,
+                    args.cross_impostors,
+                )
+        curves_for_plot[system.name] = {
+            "listed impostor pairs": entry["all"].get("_curves"),
+            "cross-identity impostors": entry["all"].get("_cross_curves"),
+        }
         report["systems"][system.name] = entry
 
     for entry in report["systems"].values():
@@ -461,9 +543,17 @@ def _thin(curves: Dict[str, np.ndarray], impostors: int, points: int = 4000) -> 
     would otherwise make millions of points."""
     fmr = curves["fmr"]
     if fmr.size > points:
-        targets = np.concatenate([[0.0], np.geomspace(max(1.0 / impostors, 1e-9), 1.0, points // 2)])
-        idx = np.unique(np.concatenate([np.searchsorted(fmr, targets, side="right") - 1,
-                                        np.linspace(0, fmr.size - 1, points // 2).astype(int)]))
+        targets = np.concatenate(
+            [[0.0], np.geomspace(max(1.0 / impostors, 1e-9), 1.0, points // 2)]
+        )
+        idx = np.unique(
+            np.concatenate(
+                [
+                    np.searchsorted(fmr, targets, side="right") - 1,
+                    np.linspace(0, fmr.size - 1, points // 2).astype(int),
+                ]
+            )
+        )
         idx = idx[idx >= 0]
         curves = {k: v[idx] for k, v in curves.items()}
     return {**curves, "impostors": impostors}
@@ -490,7 +580,14 @@ def _plot(curves: Dict[str, Dict[str, Any]], out_dir: Path, args: Any) -> Dict[s
                 lowest = min(lowest, floor)
                 fmr = np.maximum(c["fmr"], floor)
                 y = c["tar"] if kind == "roc" else np.maximum(c["fnmr"], 1e-4)
-                ax.plot(fmr, y, style, color=f"C{colour}", label=f"{name} ({set_name})", drawstyle="steps-post")
+                ax.plot(
+                    fmr,
+                    y,
+                    style,
+                    color=f"C{colour}",
+                    label=f"{name} ({set_name})",
+                    drawstyle="steps-post",
+                )
         ax.set_xscale("log")
         ax.set_xlim(left=lowest * 0.8, right=1.0)
         ax.set_xlabel("false match rate (FMR)")
@@ -512,8 +609,22 @@ def _plot(curves: Dict[str, Dict[str, Any]], out_dir: Path, args: Any) -> Dict[s
 
 
 def summary_table(report: Dict[str, Any]) -> str:
-    header = ["system", "set", "pairs", "acc@thr", "10-fold acc", "EER", "TAR@1e-2", "TAR@1e-3", "TAR@1e-4", "FTE",
-              "mean ms", "p50 ms", "p95 ms", "cpu p50 ms"]
+    header = [
+        "system",
+        "set",
+        "pairs",
+        "acc@thr",
+        "10-fold acc",
+        "EER",
+        "TAR@1e-2",
+        "TAR@1e-3",
+        "TAR@1e-4",
+        "FTE",
+        "mean ms",
+        "p50 ms",
+        "p95 ms",
+        "cpu p50 ms",
+    ]
     rows = []
 
     def tar(s: Dict[str, Any], x: float) -> Optional[str]:
@@ -527,17 +638,46 @@ def summary_table(report: Dict[str, Any]) -> str:
         timing, cpu = entry["timing_per_image"], entry["cpu_time_per_image"]
         for set_name, s in sets:
             kf = s.get("kfold_accuracy")
-            rows.append([
-                name, set_name, s["pairs"], s["accuracy_at_threshold"]["accuracy"],
-                f"{kf['mean']:.4f}±{kf['standard_error']:.4f}" if kf else None,
-                s["eer"]["eer"] if "eer" in s else None, tar(s, 1e-2), tar(s, 1e-3), tar(s, 1e-4),
-                s["fte_images"], timing.get("mean_ms"), timing.get("p50_ms"), timing.get("p95_ms"),
-                cpu.get("p50_ms"),
-            ])
+            rows.append(
+                [
+                    name,
+                    set_name,
+                    s["pairs"],
+                    s["accuracy_at_threshold"]["accuracy"],
+                    f"{kf['mean']:.4f}±{kf['standard_error']:.4f}" if kf else None,
+                    s["eer"]["eer"] if "eer" in s else None,
+                    tar(s, 1e-2),
+                    tar(s, 1e-3),
+                    tar(s, 1e-4),
+                    s["fte_images"],
+                    timing.get("mean_ms"),
+                    timing.get("p50_ms"),
+                    timing.get("p95_ms"),
+                    cpu.get("p50_ms"),
+                ]
+            )
         for set_name, s in sets:
             if "cross_identity" in s:
                 ci = s["cross_identity"]
-                rows.append([name, f"{set_name}, cross-identity impostors ({ci['impostor_pairs']})", ci["genuine_pairs"],
-                             None, None, ci["eer"]["eer"], tar(ci, 1e-2), tar(ci, 1e-3), tar(ci, 1e-4),
-                             None, None, None, None, None])
-    return format_table(header, rows) + "\n(* = FMR target below 1/impostor pairs: not resolvable with this many impostors)"
+                rows.append(
+                    [
+                        name,
+                        f"{set_name}, cross-identity impostors ({ci['impostor_pairs']})",
+                        ci["genuine_pairs"],
+                        None,
+                        None,
+                        ci["eer"]["eer"],
+                        tar(ci, 1e-2),
+                        tar(ci, 1e-3),
+                        tar(ci, 1e-4),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    ]
+                )
+    return (
+        format_table(header, rows)
+        + "\n(* = FMR target below 1/impostor pairs: not resolvable with this many impostors)"
+    )

@@ -66,7 +66,9 @@ def equal_error_rate(curves: Dict[str, np.ndarray]) -> Dict[str, float]:
     return {"eer": float((eer_a + eer_b) / 2), "threshold": float(threshold)}
 
 
-def tar_at_fmr(curves: Dict[str, np.ndarray], target_fmr: float, impostors: int) -> Dict[str, object]:
+def tar_at_fmr(
+    curves: Dict[str, np.ndarray], target_fmr: float, impostors: int
+) -> Dict[str, object]:
     """The best TAR among thresholds whose FMR does not exceed ``target_fmr``.
 
     ``resolvable`` is False when the impostor set is too small to measure that FMR (one accepted
@@ -85,7 +87,9 @@ def tar_at_fmr(curves: Dict[str, np.ndarray], target_fmr: float, impostors: int)
 
 def accuracy_at(genuine: np.ndarray, impostor: np.ndarray, threshold: float) -> float:
     """Fraction of pairs decided correctly when accepting ``distance <= threshold``."""
-    correct = int(np.count_nonzero(genuine <= threshold)) + int(np.count_nonzero(impostor > threshold))
+    correct = int(np.count_nonzero(genuine <= threshold)) + int(
+        np.count_nonzero(impostor > threshold)
+    )
     return correct / (genuine.size + impostor.size)
 
 
@@ -96,14 +100,20 @@ def best_threshold(genuine: np.ndarray, impostor: np.ndarray) -> float:
     scores = scores[np.isfinite(scores)]
     if scores.size == 0:
         return 0.0
-    candidates = np.concatenate([[scores[0] - 1e-6], (scores[:-1] + scores[1:]) / 2, [scores[-1] + 1e-6]])
+    candidates = np.concatenate(
+        [[scores[0] - 1e-6], (scores[:-1] + scores[1:]) / 2, [scores[-1] + 1e-6]]
+    )
     g = np.sort(genuine)
     i = np.sort(impostor)
-    correct = np.searchsorted(g, candidates, side="right") + (i.size - np.searchsorted(i, candidates, side="right"))
+    correct = np.searchsorted(g, candidates, side="right") + (
+        i.size - np.searchsorted(i, candidates, side="right")
+    )
     return float(candidates[int(np.argmax(correct))])
 
 
-def kfold_accuracy(distances: Sequence[float], same: Sequence[bool], folds: Sequence[int]) -> Optional[Dict[str, object]]:
+def kfold_accuracy(
+    distances: Sequence[float], same: Sequence[bool], folds: Sequence[int]
+) -> Optional[Dict[str, object]]:
     """LFW-style cross-validated accuracy: for each fold, the threshold that maximises accuracy
     on the other folds is applied to that fold. None when fewer than two folds are present."""
     d = _as_array(distances)
@@ -118,7 +128,9 @@ def kfold_accuracy(distances: Sequence[float], same: Sequence[bool], folds: Sequ
         train = ~test
         t = best_threshold(d[train & s], d[train & ~s])
         acc = accuracy_at(d[test & s], d[test & ~s], t)
-        per_fold.append({"fold": k, "threshold": t, "accuracy": acc, "pairs": int(np.count_nonzero(test))})
+        per_fold.append(
+            {"fold": k, "threshold": t, "accuracy": acc, "pairs": int(np.count_nonzero(test))}
+        )
     accs = np.array([p["accuracy"] for p in per_fold])
     return {
         "folds": len(fold_ids),

@@ -114,12 +114,16 @@ def load_expected(path: Path) -> Dict[str, Dict[str, Any]]:
             raise ValueError(f"{path}: images[{relative!r}] is not an object")
         raw = entry.get("fields", entry.get("expected_fields_normalized"))
         if not isinstance(raw, dict):
-            raise ValueError(f"{path}: images[{relative!r}] has neither 'fields' nor 'expected_fields_normalized'")
+            raise ValueError(
+                f"{path}: images[{relative!r}] has neither 'fields' nor 'expected_fields_normalized'"
+            )
         fields = {}
         for name, value in raw.items():
             canonical = FIELD_ALIASES.get(name, name)
             if canonical not in FIELDS:
-                raise ValueError(f"{path}: images[{relative!r}]: unknown field {name!r} (known: {', '.join(FIELDS)})")
+                raise ValueError(
+                    f"{path}: images[{relative!r}]: unknown field {name!r} (known: {', '.join(FIELDS)})"
+                )
             fields[canonical] = normalise(canonical, value)
         out[os.path.normpath(relative)] = {"format": entry.get("format"), "fields": fields}
     return out
@@ -162,7 +166,9 @@ class PassportEyeReader:
         try:
             from passporteye import read_mrz
         except ImportError as e:
-            raise RuntimeError(f"the passporteye peer is not installed (pip install passporteye): {e}") from None
+            raise RuntimeError(
+                f"the passporteye peer is not installed (pip install passporteye): {e}"
+            ) from None
         self.read_mrz = read_mrz
 
     def read(self, data: bytes) -> Dict[str, Any]:
@@ -176,7 +182,9 @@ class PassportEyeReader:
             return {"found": False, "ms": elapsed, "cpu_ms": cpu_ms}
         checks = [bool(v) for v in getattr(mrz, "valid_check_digits", [])]
         values = {f: getattr(mrz, attr, "") for f, attr in PASSPORTEYE_FIELDS.items()}
-        values["optional_data"] = getattr(mrz, "personal_number", None) or getattr(mrz, "optional1", "")
+        values["optional_data"] = getattr(mrz, "personal_number", None) or getattr(
+            mrz, "optional1", ""
+        )
         return {
             "found": True,
             "ms": elapsed,
@@ -192,7 +200,9 @@ class PassportEyeReader:
 
 def score(read: Dict[str, Any], expected: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     """The per-image record written to the report: booleans and counts only, no values."""
-    record = {k: read.get(k) for k in ("found", "status", "format", "check_digits_valid", "repaired")}
+    record = {
+        k: read.get(k) for k in ("found", "status", "format", "check_digits_valid", "repaired")
+    }
     record["ms"] = round(read["ms"], 3)
     record["cpu_ms"] = round(read["cpu_ms"], 3)
     if read.get("found"):
@@ -200,7 +210,9 @@ def score(read: Dict[str, Any], expected: Optional[Dict[str, Any]]) -> Dict[str,
         record["check_digits_ok"] = sum(read["check_digits"])
     if expected is not None:
         values = read.get("values") or {}
-        record["fields_correct"] = {f: bool(read.get("found")) and values.get(f) == v for f, v in expected["fields"].items()}
+        record["fields_correct"] = {
+            f: bool(read.get("found")) and values.get(f) == v for f, v in expected["fields"].items()
+        }
         record["document_correct"] = all(record["fields_correct"].values())
         if expected.get("format"):
             record["format_correct"] = read.get("format") == expected["format"]
@@ -215,7 +227,11 @@ def summarise(records: List[Dict[str, Any]]) -> Dict[str, Any]:
     for field in FIELDS:
         scored = [r["fields_correct"][field] for r in labelled if field in r["fields_correct"]]
         if scored:
-            per_field[field] = {"correct": sum(scored), "total": len(scored), "accuracy": sum(scored) / len(scored)}
+            per_field[field] = {
+                "correct": sum(scored),
+                "total": len(scored),
+                "accuracy": sum(scored) / len(scored),
+            }
     digits_total = sum(r.get("check_digits_total", 0) for r in found)
     digits_ok = sum(r.get("check_digits_ok", 0) for r in found)
     return {
@@ -223,11 +239,21 @@ def summarise(records: List[Dict[str, Any]]) -> Dict[str, Any]:
         "mrz_found": len(found),
         "mrz_found_rate": len(found) / n if n else None,
         "check_digits_valid_documents": sum(1 for r in records if r.get("check_digits_valid")),
-        "check_digit_validity_rate": (sum(1 for r in records if r.get("check_digits_valid")) / n) if n else None,
-        "check_digits": {"valid": digits_ok, "total": digits_total, "rate": digits_ok / digits_total if digits_total else None},
+        "check_digit_validity_rate": (
+            (sum(1 for r in records if r.get("check_digits_valid")) / n) if n else None
+        ),
+        "check_digits": {
+            "valid": digits_ok,
+            "total": digits_total,
+            "rate": digits_ok / digits_total if digits_total else None,
+        },
         "repaired_documents": sum(1 for r in records if r.get("repaired")),
         "labelled_documents": len(labelled),
-        "document_accuracy": (sum(1 for r in labelled if r["document_correct"]) / len(labelled)) if labelled else None,
+        "document_accuracy": (
+            (sum(1 for r in labelled if r["document_correct"]) / len(labelled))
+            if labelled
+            else None
+        ),
         "format_accuracy": _rate([r["format_correct"] for r in labelled if "format_correct" in r]),
         "field_accuracy": per_field,
         "timing_per_document": metrics.timing_summary([r["ms"] for r in records]),
@@ -253,10 +279,15 @@ def run(args: Any, argv: Sequence[str]) -> int:
     unknown = set(expected) - {p.resolve() for p in all_images}
     if unknown:
         first = sorted(unknown)[0]
-        print(f"kyc-eval mrz: {len(unknown)} expected image(s) are not under {images_dir}, first: {first} "
-              "(paths in --expected are relative to --expected-root, default --images)", file=sys.stderr)
+        print(
+            f"kyc-eval mrz: {len(unknown)} expected image(s) are not under {images_dir}, first: {first} "
+            "(paths in --expected are relative to --expected-root, default --images)",
+            file=sys.stderr,
+        )
         return 2
-    images = [p for p in all_images if p.resolve() in expected] if args.only_expected else all_images
+    images = (
+        [p for p in all_images if p.resolve() in expected] if args.only_expected else all_images
+    )
     if not images:
         print(f"kyc-eval mrz: no images under {images_dir}", file=sys.stderr)
         return 2
@@ -279,10 +310,17 @@ def run(args: Any, argv: Sequence[str]) -> int:
         "schema": SCHEMA,
         "schema_version": 1,
         "provenance": provenance(engine, argv, inputs),
-        "settings": {"images": str(images_dir), "expected_root": str(expected_root), "viz": document["viz"], "only_expected": bool(args.only_expected)},
+        "settings": {
+            "images": str(images_dir),
+            "expected_root": str(expected_root),
+            "viz": document["viz"],
+            "only_expected": bool(args.only_expected),
+        },
         "systems": {},
     }
-    print(f"kyc-eval mrz: {len(images)} images, {len(expected)} with expected fields", file=sys.stderr)
+    print(
+        f"kyc-eval mrz: {len(images)} images, {len(expected)} with expected fields", file=sys.stderr
+    )
     for reader in readers:  # warm-up (model loading), not timed
         reader.read(images[0].read_bytes())
     for reader in readers:
@@ -300,18 +338,38 @@ def run(args: Any, argv: Sequence[str]) -> int:
 
 
 def summary_table(report: Dict[str, Any]) -> str:
-    header = ["system", "documents", "MRZ found", "check digits valid", "labelled", "doc accuracy", "field accuracy (min)", "mean ms", "p50 ms", "p95 ms"]
+    header = [
+        "system",
+        "documents",
+        "MRZ found",
+        "check digits valid",
+        "labelled",
+        "doc accuracy",
+        "field accuracy (min)",
+        "mean ms",
+        "p50 ms",
+        "p95 ms",
+    ]
     rows = []
     field_rows = []
     for name, entry in report["systems"].items():
         s = entry["summary"]
         fields = s["field_accuracy"]
         t = s["timing_per_document"]
-        rows.append([
-            name, s["documents"], s["mrz_found"], f"{s['check_digits_valid_documents']} ({s['check_digit_validity_rate']:.3f})",
-            s["labelled_documents"], s["document_accuracy"], min((f["accuracy"] for f in fields.values()), default=None),
-            t.get("mean_ms"), t.get("p50_ms"), t.get("p95_ms"),
-        ])
+        rows.append(
+            [
+                name,
+                s["documents"],
+                s["mrz_found"],
+                f"{s['check_digits_valid_documents']} ({s['check_digit_validity_rate']:.3f})",
+                s["labelled_documents"],
+                s["document_accuracy"],
+                min((f["accuracy"] for f in fields.values()), default=None),
+                t.get("mean_ms"),
+                t.get("p50_ms"),
+                t.get("p95_ms"),
+            ]
+        )
         for field, f in fields.items():
             field_rows.append([name, field, f"{f['correct']}/{f['total']}", f["accuracy"]])
     text = format_table(header, rows)

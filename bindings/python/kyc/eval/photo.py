@@ -62,13 +62,17 @@ def read_labels(path: Path) -> List[Dict[str, Any]]:
             raise ValueError(f"{path}: missing column 'path'")
         rule_columns = [c for c in columns if c in rule_ids]
         if "condition" not in columns and not rule_columns:
-            raise ValueError(f"{path}: need a 'condition' column or rule-id columns ({', '.join(sorted(rule_ids))})")
+            raise ValueError(
+                f"{path}: need a 'condition' column or rule-id columns ({', '.join(sorted(rule_ids))})"
+            )
         out = []
         for line, row in enumerate(reader, start=2):
             condition = (row.get("condition") or "").strip()
             expected = dict(CONDITION_EXPECTATIONS.get(condition, {}))
             if condition and condition not in CONDITION_EXPECTATIONS and not rule_columns:
-                raise ValueError(f"{path}:{line}: unknown condition {condition!r} (known: {', '.join(CONDITION_EXPECTATIONS)})")
+                raise ValueError(
+                    f"{path}:{line}: unknown condition {condition!r} (known: {', '.join(CONDITION_EXPECTATIONS)})"
+                )
             for rule in rule_columns:
                 value = (row.get(rule) or "").strip().lower()
                 if value in ("pass", "fail"):
@@ -87,16 +91,24 @@ def run(args: Any, argv: Sequence[str]) -> int:
     labels = read_labels(labels_path)
     missing = [e["path"] for e in labels if not (root / e["path"]).is_file()]
     if missing:
-        print(f"kyc-eval photo: {len(missing)} image(s) missing under {root}, first: {missing[0]}", file=sys.stderr)
+        print(
+            f"kyc-eval photo: {len(missing)} image(s) missing under {root}, first: {missing[0]}",
+            file=sys.stderr,
+        )
         return 2
     engine = kyc.Engine(**(args.engine_config or {}))
-    rules = sorted({rule for e in labels for rule in e["expected"]}, key=lambda r: kyc.photo_rule_ids().index(r))
+    rules = sorted(
+        {rule for e in labels for rule in e["expected"]},
+        key=lambda r: kyc.photo_rule_ids().index(r),
+    )
     matrix = {rule: {"tp": 0, "fp": 0, "tn": 0, "fn": 0, "unassessed": 0} for rule in rules}
     by_condition: Dict[str, Dict[str, Dict[str, int]]] = {}
     records = []
     times = []
     cpu_times = []
-    engine.check_photo((root / labels[0]["path"]).read_bytes(), args.profile)  # warm-up: model loading
+    engine.check_photo(
+        (root / labels[0]["path"]).read_bytes(), args.profile
+    )  # warm-up: model loading
     for entry in labels:
         data = (root / entry["path"]).read_bytes()
         start, cpu = time.perf_counter(), cpu_seconds()
@@ -107,19 +119,37 @@ def run(args: Any, argv: Sequence[str]) -> int:
         for rule, expected in entry["expected"].items():
             got = result.rule(rule)
             status = got.status if got is not None else "unable_to_assess"
-            outcome[rule] = {"expected": expected, "status": status, "value": got.value if got is not None else None}
+            outcome[rule] = {
+                "expected": expected,
+                "status": status,
+                "value": got.value if got is not None else None,
+            }
             cell = _cell(expected, status)
             matrix[rule][cell] += 1
-            counts = by_condition.setdefault(entry["condition"] or "-", {}).setdefault(rule, {"tp": 0, "fp": 0, "tn": 0, "fn": 0, "unassessed": 0})
+            counts = by_condition.setdefault(entry["condition"] or "-", {}).setdefault(
+                rule, {"tp": 0, "fp": 0, "tn": 0, "fn": 0, "unassessed": 0}
+            )
             counts[cell] += 1
-        records.append({"image": entry["path"], "condition": entry["condition"], "verdict": result.verdict, "face_count": result.face_count, "rules": outcome})
+        records.append(
+            {
+                "image": entry["path"],
+                "condition": entry["condition"],
+                "verdict": result.verdict,
+                "face_count": result.face_count,
+                "rules": outcome,
+            }
+        )
     for counts in matrix.values():
         _add_rates(counts)
     report = {
         "schema": SCHEMA,
         "schema_version": 1,
         "provenance": provenance(engine, argv, {"labels": labels_path}),
-        "settings": {"root": str(root), "profile": args.profile, "positive": "rule expected to fail (a defect)"},
+        "settings": {
+            "root": str(root),
+            "profile": args.profile,
+            "positive": "rule expected to fail (a defect)",
+        },
         "condition_expectations": CONDITION_EXPECTATIONS,
         "photos": len(labels),
         "labelled_photos": sum(1 for e in labels if e["expected"]),
@@ -148,14 +178,40 @@ def _add_rates(c: Dict[str, Any]) -> None:
     scored = c["tp"] + c["fp"] + c["tn"] + c["fn"]
     c["scored"] = scored
     c["accuracy"] = (c["tp"] + c["tn"]) / scored if scored else None
-    c["sensitivity"] = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None  # defects caught
-    c["specificity"] = c["tn"] / (c["tn"] + c["fp"]) if c["tn"] + c["fp"] else None  # good photos passed
+    c["sensitivity"] = (
+        c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
+    )  # defects caught
+    c["specificity"] = (
+        c["tn"] / (c["tn"] + c["fp"]) if c["tn"] + c["fp"] else None
+    )  # good photos passed
 
 
 def summary_table(report: Dict[str, Any]) -> str:
-    header = ["rule", "TP", "FP", "TN", "FN", "unassessed", "accuracy", "sensitivity", "specificity"]
-    rows = [[rule, c["tp"], c["fp"], c["tn"], c["fn"], c["unassessed"], c["accuracy"], c["sensitivity"], c["specificity"]]
-            for rule, c in report["rules"].items()]
+    header = [
+        "rule",
+        "TP",
+        "FP",
+        "TN",
+        "FN",
+        "unassessed",
+        "accuracy",
+        "sensitivity",
+        "specificity",
+    ]
+    rows = [
+        [
+            rule,
+            c["tp"],
+            c["fp"],
+            c["tn"],
+            c["fn"],
+            c["unassessed"],
+            c["accuracy"],
+            c["sensitivity"],
+            c["specificity"],
+        ]
+        for rule, c in report["rules"].items()
+    ]
     t = report["timing_per_photo"]
     return format_table(header, rows) + (
         f"\n{report['photos']} photos ({report['labelled_photos']} labelled, {report['no_face_photos']} without a face); "
