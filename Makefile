@@ -2,7 +2,7 @@
 #   make demo   installs dependencies, builds, and runs kyc on sample data: a face match, a
 #               passport-photo check (with an annotated picture) and a passport read
 #   make test   installs dependencies, builds, and runs every test (C++, C, install, Python)
-# Other targets: build, bench, calibrate, python, format, clean.
+# Other targets: build, bench, calibrate, eval, python, format, clean.
 
 BUILD      ?= build/release
 JOBS       ?= 2
@@ -16,7 +16,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL = $(JOBS)
 
 FACES := $(KYC_SHARED)/data/faces/face_recognition/examples
 
-.PHONY: setup configure build demo test test-cpp test-python python bench calibrate format clean
+.PHONY: setup configure build demo test test-cpp test-python python bench calibrate eval format clean
 
 setup:
 	@scripts/setup.sh
@@ -58,6 +58,20 @@ bench: build
 calibrate: build
 	$(BUILD)/tools/kyc_calibrate_faces --protocol view1-train
 	$(BUILD)/tools/kyc_calibrate_faces --protocol view1-test
+
+# Accuracy and speed on the shared data (docs/evaluation.md); reports in $(BUILD)/eval.
+# Curves need matplotlib (pip install '.[eval]'); peers side by side with
+# EVAL_FACE_PEER="--peer face_recognition" EVAL_MRZ_PEER="--peer passporteye".
+EVAL_FACE_PEER ?=
+EVAL_MRZ_PEER ?=
+eval: python
+	$(PYTHON) -m kyc.eval faces --pairs $(KYC_SHARED)/data/faces/lfw/pairs.tsv \
+	  --root $(KYC_SHARED)/data/faces/lfw/images --cross-impostors --out $(BUILD)/eval/faces $(EVAL_FACE_PEER)
+	$(PYTHON) -m kyc.eval mrz --images $(KYC_SHARED)/data/docs/passporteye \
+	  --expected $(KYC_SHARED)/data/docs/passporteye/expected.json --expected-root $(KYC_SHARED)/data/docs \
+	  --out $(BUILD)/eval/mrz $(EVAL_MRZ_PEER)
+	$(PYTHON) -m kyc.eval photo --labels $(KYC_SHARED)/data/faces/tables/yale_conditions.tsv \
+	  --root $(KYC_SHARED)/data/faces --out $(BUILD)/eval/photo
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp' '*.h' '*.c')
