@@ -155,12 +155,13 @@ Config Config::from_json(std::string_view text) {
 
   const json& aws = section(root, "aws");
   reject_unknown(aws, "aws.",
-                 {"region", "endpoint", "profile", "access_key_id", "secret_access_key",
+                 {"region", "endpoint", "textract_endpoint", "profile", "access_key_id", "secret_access_key",
                   "session_token", "max_attempts", "connect_timeout_ms", "timeout_ms",
                   "ca_bundle", "quality_filter"});
   AwsConfig& a = config.aws;
   read_string(aws, "aws.", "region", a.region);
   read_string(aws, "aws.", "endpoint", a.endpoint);
+  read_string(aws, "aws.", "textract_endpoint", a.textract_endpoint);
   read_string(aws, "aws.", "profile", a.profile);
   read_string(aws, "aws.", "access_key_id", a.access_key_id);
   read_string(aws, "aws.", "secret_access_key", a.secret_access_key);
@@ -226,9 +227,12 @@ void Config::validate() const {
   if (aws.access_key_id.empty() != aws.secret_access_key.empty()) {
     bad("aws.access_key_id", "access_key_id and secret_access_key go together");
   }
-  if (!aws.endpoint.empty() && aws.endpoint.rfind("https://", 0) != 0 &&
-      aws.endpoint.rfind("http://", 0) != 0) {
-    bad("aws.endpoint", "must start with https:// (or http:// for a loopback test server)");
+  for (const auto& [key, url] : {std::pair<const char*, const std::string&>{"aws.endpoint",
+                                                                            aws.endpoint},
+                                 {"aws.textract_endpoint", aws.textract_endpoint}}) {
+    if (!url.empty() && url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+      bad(key, "must start with https:// (or http:// for a loopback test server)");
+    }
   }
 }
 
@@ -276,6 +280,7 @@ std::string Config::to_json() const {
       {"aws",
        {{"region", aws.region},
         {"endpoint", aws.endpoint},
+        {"textract_endpoint", aws.textract_endpoint},
         {"profile", aws.profile},
         {"access_key_id", aws.access_key_id.empty() ? "" : "(set)"},
         {"secret_access_key", aws.secret_access_key.empty() ? "" : "(set)"},
