@@ -384,7 +384,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(503, b"Service Unavailable", "text/plain")
         if action == "malformed":
             return self.send(200, b"{\"FaceMatches\": [", "application/x-amz-json-1.1")
-        if action in ERRORS:
+        if isinstance(action, str) and action in ERRORS:
             return self.aws_error(*ERRORS[action])
         output = action["respond"] if isinstance(action, dict) else canned_output(prefix, operation)
         out_problems = []
