@@ -205,8 +205,6 @@ def canned_output(prefix, operation):
                     field("PLACE_OF_BIRTH", "CALIFORNIA, U.S.A."),
                     field("DATE_OF_ISSUE", "15 APR 2021", "2021-04-15T00:00:00"),
                     field("ID_TYPE", "PASSPORT"),
-                    field("MRZ_CODE", "P<USADOE<<JOHN<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<\n"
-                                      "9635456374USA9603150M3104142<<<<<<<<<<<<<<<0"),
                 ],
             }],
             "DocumentMetadata": {"Pages": 1},
