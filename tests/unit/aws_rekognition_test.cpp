@@ -285,6 +285,46 @@ TEST_F(AwsRekognition, ServiceErrorsReachTheCallerAsKycErrors) {
   }
 }
 
+// Key structure of a JSON value: objects by their keys (recursively), arrays of objects by their
+// first element, other arrays (landmarks, request ids; possibly empty) as "array", scalars as
+// "scalar" (a null similarity and a number are the same slot).
+json shape_of(const json& j) {
+  if (j.is_object()) {
+    json out = json::object();
+    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = shape_of(it.value());
+    return out;
+  }
+  if (j.is_array()) {
+    return !j.empty() && j.front().is_object() ? json::array({shape_of(j.front())}) : json("array");
+  }
+  return "scalar";
+}
+
+TEST_F(AwsRekognition, SameReportSchemaAsTheLocalBackend) {
+  KYC_FACE(a, "face_recognition/examples/obama.jpg");
+  KYC_FACE(b, "face_recognition/examples/obama2.jpg");
+  const auto input_a = kyc::ImageInput::from_path(a);
+  const auto input_b = kyc::ImageInput::from_path(b);
+  json local;
+  try {
+    local = json::parse(kyc::Engine(kyc::Config{}).face_match(input_a, input_b).to_json());
+  } catch (const kyc::Error& e) {
+    if (e.code() != kyc::ErrorCode::model_not_found || kyc_test::in_ci()) throw;
+    GTEST_SKIP() << "local models missing: " << e.what();
+  }
+  const json remote = json::parse(
+      kyc::Engine(kyc::Config::from_json(engine_config())).face_match(input_a, input_b).to_json());
+  ASSERT_EQ(local["status"], "match");
+  ASSERT_EQ(remote["status"], "match");
+  // Faces from Rekognition may carry the optional "attributes" / "named_landmarks" members; the
+  // CompareFaces example has neither, so here the shapes must be identical.
+  EXPECT_EQ(shape_of(local), shape_of(remote));
+  EXPECT_EQ(local["schema"], remote["schema"]);
+  EXPECT_EQ(local["schema_version"], remote["schema_version"]);
+  EXPECT_EQ(local["backend"]["request_ids"], json::array());
+  EXPECT_EQ(remote["backend"]["request_ids"].size(), 1u);
+}
+
 TEST(AwsBackends, RegisteredAndConfigured) {
   const auto names = kyc::available_backends();
   EXPECT_NE(std::find(names.begin(), names.end(), "face_analyzer:aws.rekognition"), names.end());
