@@ -70,7 +70,7 @@ struct AwsConfig {
   std::string region;    ///< empty: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region
   std::string endpoint;  ///< override (tests, VPC, FIPS); https://, or http:// for loopback only
   std::string textract_endpoint;  ///< Textract override; empty = `endpoint` (or the default)
-  std::string profile;   ///< shared-file profile; empty: AWS_PROFILE, then "default"
+  std::string profile;            ///< shared-file profile; empty: AWS_PROFILE, then "default"
   /// Explicit keys (first in the chain). Prefer the environment or a profile; never echoed back
   /// by Config::to_json.
   std::string access_key_id;

@@ -129,7 +129,7 @@ struct OperatingPoint {
 struct ImagePairComparison {
   std::optional<Face> source_face;  ///< empty: no face in the source image
   int source_face_count = 0;
-  std::vector<Face> target_faces;   ///< empty: no face in the target image
+  std::vector<Face> target_faces;  ///< empty: no face in the target image
   /// 0..100 per target face; NaN when the service reports no score for it (below its threshold).
   std::vector<double> similarities;
   std::vector<std::string> request_ids;  ///< the service's request ids, for audit

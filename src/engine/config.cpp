@@ -95,8 +95,8 @@ Config Config::from_json(std::string_view text) {
   }
   if (!root.is_object()) bad("(root)", "expected a JSON object");
   reject_unknown(root, "",
-                 {"model_dir", "packaged_model_dir", "limits", "face", "document", "verifier", "aws",
-                  "max_pooled_instances"});
+                 {"model_dir", "packaged_model_dir", "limits", "face", "document", "verifier",
+                  "aws", "max_pooled_instances"});
   read_string(root, "", "model_dir", config.model_dir);
   read_string(root, "", "packaged_model_dir", config.packaged_model_dir);
   read_int(root, "", "max_pooled_instances", config.max_pooled_instances, 0, 1024);
@@ -155,9 +155,9 @@ Config Config::from_json(std::string_view text) {
 
   const json& aws = section(root, "aws");
   reject_unknown(aws, "aws.",
-                 {"region", "endpoint", "textract_endpoint", "profile", "access_key_id", "secret_access_key",
-                  "session_token", "max_attempts", "connect_timeout_ms", "timeout_ms",
-                  "ca_bundle", "quality_filter"});
+                 {"region", "endpoint", "textract_endpoint", "profile", "access_key_id",
+                  "secret_access_key", "session_token", "max_attempts", "connect_timeout_ms",
+                  "timeout_ms", "ca_bundle", "quality_filter"});
   AwsConfig& a = config.aws;
   read_string(aws, "aws.", "region", a.region);
   read_string(aws, "aws.", "endpoint", a.endpoint);
@@ -227,9 +227,9 @@ void Config::validate() const {
   if (aws.access_key_id.empty() != aws.secret_access_key.empty()) {
     bad("aws.access_key_id", "access_key_id and secret_access_key go together");
   }
-  for (const auto& [key, url] : {std::pair<const char*, const std::string&>{"aws.endpoint",
-                                                                            aws.endpoint},
-                                 {"aws.textract_endpoint", aws.textract_endpoint}}) {
+  for (const auto& [key, url] :
+       {std::pair<const char*, const std::string&>{"aws.endpoint", aws.endpoint},
+        {"aws.textract_endpoint", aws.textract_endpoint}}) {
     if (!url.empty() && url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
       bad(key, "must start with https:// (or http:// for a loopback test server)");
     }

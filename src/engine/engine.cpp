@@ -157,12 +157,12 @@ struct Engine::Impl {
       compared.push_back(std::move(c));
     }
     // Best first; faces without a score last.
-    std::stable_sort(compared.begin(), compared.end(),
-                     [](const ComparedFace& a, const ComparedFace& b) {
-                       const bool fa = std::isfinite(a.similarity), fb = std::isfinite(b.similarity);
-                       if (fa != fb) return fa;
-                       return fa && a.similarity > b.similarity;
-                     });
+    std::stable_sort(
+        compared.begin(), compared.end(), [](const ComparedFace& a, const ComparedFace& b) {
+          const bool fa = std::isfinite(a.similarity), fb = std::isfinite(b.similarity);
+          if (fa != fb) return fa;
+          return fa && a.similarity > b.similarity;
+        });
     for (auto& c : compared) (c.match ? result.matches : result.unmatched).push_back(std::move(c));
     result.status = result.matches.empty() ? FaceMatchStatus::no_match : FaceMatchStatus::match;
   }

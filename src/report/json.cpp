@@ -61,7 +61,8 @@ ordered_json face_json(const Face& face) {
   }
   if (!face.named_landmarks.empty()) {
     ordered_json named = ordered_json::object();
-    for (const auto& l : face.named_landmarks) named[l.name] = {round3(l.point.x), round3(l.point.y)};
+    for (const auto& l : face.named_landmarks)
+      named[l.name] = {round3(l.point.x), round3(l.point.y)};
     j["named_landmarks"] = std::move(named);
   }
   return j;
