@@ -117,6 +117,85 @@ std::string image_json(const PreparedImage& image) {
   return json{{"Bytes", base64_encode(image.bytes)}}.dump();
 }
 
+std::string s3_json(const S3Object& object) {
+  if (object.bucket.empty() || object.name.empty()) {
+    throw Error(ErrorCode::invalid_argument, "S3 image: bucket and name are required");
+  }
+  json s3 = {{"Bucket", object.bucket}, {"Name", object.name}};
+  if (!object.version.empty()) s3["Version"] = object.version;
+  return json{{"S3Object", s3}}.dump();
+}
+
+// An Image member (JSON text) and the size its ratios refer to.
+struct ImageRef {
+  std::string json_text;
+  int width = 1;
+  int height = 1;
+};
+
+DetectFacesResult detect_faces_json(const JsonClient& client, const std::string& image, int width,
+                                    int height) {
+  const JsonResponse response =
+      client.call("DetectFaces", "{\"Image\":" + image + ",\"Attributes\":[\"ALL\"]}");
+  parse_answer(response, "DetectFaces");
+  return {parse_face_details(response.body, width, height), response.request_id};
+}
+
+ImagePairComparison compare_faces_json(const JsonClient& client, const ImageRef& source,
+                                       const ImageRef& target, double similarity_threshold,
+                                       const std::string& quality_filter) {
+  if (!(similarity_threshold >= 0 && similarity_threshold <= 100)) {
+    throw Error(ErrorCode::invalid_argument, "CompareFaces: SimilarityThreshold must be 0..100");
+  }
+  const json members = {{"SimilarityThreshold", similarity_threshold},
+                        {"QualityFilter", quality_filter}};
+  // The (large) image members are spliced in as text rather than copied into a json value.
+  const std::string text = "{\"SourceImage\":" + source.json_text +
+                           ",\"TargetImage\":" + target.json_text + "," + members.dump().substr(1);
+  ImagePairComparison result;
+  JsonResponse response;
+  try {
+    response = client.call("CompareFaces", text);
+  } catch (const AwsError& e) {
+    // "No face in either image" is an InvalidParameterException; tell which with DetectFaces.
+    if (e.aws_type() != "InvalidParameterException") throw;
+    result.request_ids.push_back(e.request_id());
+    DetectFacesResult in_source =
+        detect_faces_json(client, source.json_text, source.width, source.height);
+    result.request_ids.push_back(in_source.request_id);
+    if (in_source.faces.empty()) return result;
+    result.source_face = in_source.faces.front();
+    result.source_face_count = static_cast<int>(in_source.faces.size());
+    DetectFacesResult in_target =
+        detect_faces_json(client, target.json_text, target.width, target.height);
+    result.request_ids.push_back(in_target.request_id);
+    if (in_target.faces.empty()) return result;
+    throw;  // both images have faces: a genuine parameter problem
+  }
+  result.request_ids.push_back(response.request_id);
+  const json j = parse_answer(response, "CompareFaces");
+  if (const auto face = j.find("SourceImageFace"); face != j.end() && face->is_object()) {
+    result.source_face = face_from_json(*face, source.width, source.height);
+    result.source_face_count = 1;  // CompareFaces reports only the largest source face
+  }
+  if (const auto matches = j.find("FaceMatches"); matches != j.end() && matches->is_array()) {
+    for (const auto& m : *matches) {
+      if (!m.is_object() || !m.contains("Face")) continue;
+      result.target_faces.push_back(face_from_json(m["Face"], target.width, target.height));
+      result.similarities.push_back(
+          number(m, "Similarity", std::numeric_limits<float>::quiet_NaN()));
+    }
+  }
+  if (const auto others = j.find("UnmatchedFaces"); others != j.end() && others->is_array()) {
+    for (const auto& f : *others) {
+      if (!f.is_object()) continue;
+      result.target_faces.push_back(face_from_json(f, target.width, target.height));
+      result.similarities.push_back(std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 PreparedImage prepare_image(const ImageView& image, std::size_t max_bytes, int min_side) {
@@ -178,67 +257,32 @@ std::vector<Face> parse_face_details(const std::string& text, int width, int hei
 }
 
 DetectFacesResult detect_faces(const JsonClient& client, const ImageView& image) {
-  const PreparedImage prepared = prepare_image(image);
-  const std::string body = "{\"Image\":" + image_json(prepared) + ",\"Attributes\":[\"ALL\"]}";
-  const JsonResponse response = client.call("DetectFaces", body);
-  parse_answer(response, "DetectFaces");
-  return {parse_face_details(response.body, image.width(), image.height()), response.request_id};
+  return detect_faces_json(client, image_json(prepare_image(image)), image.width(), image.height());
+}
+
+DetectFacesResult detect_faces_s3(const JsonClient& client, const S3Object& image, int width,
+                                  int height) {
+  return detect_faces_json(client, s3_json(image), width, height);
 }
 
 ImagePairComparison compare_faces(const JsonClient& client, const ImageView& source,
                                   const ImageView& target, double similarity_threshold,
                                   const std::string& quality_filter) {
-  if (!(similarity_threshold >= 0 && similarity_threshold <= 100)) {
-    throw Error(ErrorCode::invalid_argument, "CompareFaces: SimilarityThreshold must be 0..100");
-  }
-  const PreparedImage src = prepare_image(source);
-  const PreparedImage dst = prepare_image(target);
-  json body = {{"SimilarityThreshold", similarity_threshold}, {"QualityFilter", quality_filter}};
-  const std::string text = "{\"SourceImage\":" + image_json(src) +
-                           ",\"TargetImage\":" + image_json(dst) + "," +
-                           body.dump().substr(1);  // splice the small members after the images
-  ImagePairComparison result;
-  JsonResponse response;
-  try {
-    response = client.call("CompareFaces", text);
-  } catch (const AwsError& e) {
-    // "No face in either image" is an InvalidParameterException; tell which with DetectFaces.
-    if (e.aws_type() != "InvalidParameterException") throw;
-    result.request_ids.push_back(e.request_id());
-    DetectFacesResult in_source = detect_faces(client, source);
-    result.request_ids.push_back(in_source.request_id);
-    if (in_source.faces.empty()) return result;
-    result.source_face = in_source.faces.front();
-    result.source_face_count = static_cast<int>(in_source.faces.size());
-    DetectFacesResult in_target = detect_faces(client, target);
-    result.request_ids.push_back(in_target.request_id);
-    if (in_target.faces.empty()) return result;
-    throw;  // both images have faces: a genuine parameter problem
-  }
-  result.request_ids.push_back(response.request_id);
-  const json j = parse_answer(response, "CompareFaces");
-  const int sw = source.width(), sh = source.height();
-  const int tw = target.width(), th = target.height();
-  if (const auto face = j.find("SourceImageFace"); face != j.end() && face->is_object()) {
-    result.source_face = face_from_json(*face, sw, sh);
-    result.source_face_count = 1;  // CompareFaces reports only the largest source face
-  }
-  if (const auto matches = j.find("FaceMatches"); matches != j.end() && matches->is_array()) {
-    for (const auto& m : *matches) {
-      if (!m.is_object() || !m.contains("Face")) continue;
-      result.target_faces.push_back(face_from_json(m["Face"], tw, th));
-      result.similarities.push_back(
-          number(m, "Similarity", std::numeric_limits<float>::quiet_NaN()));
-    }
-  }
-  if (const auto others = j.find("UnmatchedFaces"); others != j.end() && others->is_array()) {
-    for (const auto& f : *others) {
-      if (!f.is_object()) continue;
-      result.target_faces.push_back(face_from_json(f, tw, th));
-      result.similarities.push_back(std::numeric_limits<double>::quiet_NaN());
-    }
-  }
-  return result;
+  const std::string src = image_json(prepare_image(source));
+  const std::string dst = image_json(prepare_image(target));
+  return compare_faces_json(client, {src, source.width(), source.height()},
+                            {dst, target.width(), target.height()}, similarity_threshold,
+                            quality_filter);
+}
+
+ImagePairComparison compare_faces_s3(const JsonClient& client, const S3Object& source,
+                                     int source_width, int source_height, const S3Object& target,
+                                     int target_width, int target_height,
+                                     double similarity_threshold,
+                                     const std::string& quality_filter) {
+  return compare_faces_json(client, {s3_json(source), source_width, source_height},
+                            {s3_json(target), target_width, target_height}, similarity_threshold,
+                            quality_filter);
 }
 
 RekognitionFaceAnalyzer::RekognitionFaceAnalyzer(const AwsConfig& config)

@@ -15,6 +15,7 @@
 // Thread-safety: both classes are immutable after construction; calls are re-entrant.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,25 @@ KYC_API DetectFacesResult detect_faces(const JsonClient& client, const ImageView
 KYC_API ImagePairComparison compare_faces(const JsonClient& client, const ImageView& source,
                                           const ImageView& target, double similarity_threshold,
                                           const std::string& quality_filter);
+
+/// An image Rekognition reads from S3 itself (nothing is downloaded here; the caller's
+/// credentials need s3:GetObject on it, and objects may be up to 15 MB).
+struct S3Object {
+  std::string bucket;
+  std::string name;
+  std::string version;  ///< empty: the latest version
+};
+
+/// DetectFaces (Attributes ALL) of an S3 object. kyc never sees the pixels, so the caller gives
+/// the image size to convert ratios to pixels (1 x 1 keeps the ratios).
+KYC_API DetectFacesResult detect_faces_s3(const JsonClient& client, const S3Object& image,
+                                          int width, int height);
+/// CompareFaces of two S3 objects; sizes as for detect_faces_s3.
+KYC_API ImagePairComparison compare_faces_s3(const JsonClient& client, const S3Object& source,
+                                             int source_width, int source_height,
+                                             const S3Object& target, int target_width,
+                                             int target_height, double similarity_threshold,
+                                             const std::string& quality_filter);
 
 class KYC_API RekognitionFaceAnalyzer : public FaceAnalyzer {
  public:

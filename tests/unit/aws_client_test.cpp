@@ -3,9 +3,11 @@
 // against the botocore service model, answers with the model's examples, and injects failures.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "backends/aws/client.hpp"
 #include "backends/aws/http.hpp"
@@ -268,6 +270,32 @@ TEST_F(AwsClient, TextractTargetAndSigningName) {
   EXPECT_EQ(log[0]["target"], "Textract.DetectDocumentText");
   EXPECT_TRUE(log[0]["signature_ok"].get<bool>());
   EXPECT_EQ(log[0]["problems"], json::array());
+}
+
+TEST_F(AwsClient, ConcurrentCallsOnOneClient) {
+  // One client and one credentials provider shared by 8 threads (as an Engine shares them); the
+  // server answers each signed request independently.
+  env_.set("AWS_ACCESS_KEY_ID", "AKIDTEST");
+  env_.set("AWS_SECRET_ACCESS_KEY", "test/secret+KEY");
+  auto config = test_config(*server_);
+  config.access_key_id.clear();
+  config.secret_access_key.clear();  // credentials from the environment, through the cache
+  const JsonClient client(kyc::aws::rekognition_service(), config);
+  const std::string body = compare_faces_body();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 4; ++i) {
+        if (client.call("CompareFaces", body).http_status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), 32);
+  const json log = server_get(*server_, "/__log");
+  ASSERT_EQ(log.size(), 32u);
+  for (const auto& entry : log) EXPECT_TRUE(entry["signature_ok"].get<bool>());
 }
 
 TEST(AwsEndpoint, DefaultsAndOverrides) {

@@ -178,6 +178,34 @@ TEST_F(AwsRekognition, DetectFacesAllAttributes) {
   EXPECT_EQ(face_json["named_landmarks"]["chinBottom"][1], 408);  // 0.68 * 600
 }
 
+TEST_F(AwsRekognition, S3ObjectsAreSentByReference) {
+  // The model example's own input: two S3 objects; its output maps with the sizes given.
+  const json& example = examples_["CompareFaces"][0];
+  const kyc::aws::JsonClient client(kyc::aws::rekognition_service(), config_);
+  const kyc::aws::S3Object source{example["input"]["SourceImage"]["S3Object"]["Bucket"],
+                                  example["input"]["SourceImage"]["S3Object"]["Name"], ""};
+  const kyc::aws::S3Object target{example["input"]["TargetImage"]["S3Object"]["Bucket"],
+                                  example["input"]["TargetImage"]["S3Object"]["Name"], "v2"};
+  const auto result = kyc::aws::compare_faces_s3(client, source, 1000, 800, target, 1, 1,
+                                                 example["input"]["SimilarityThreshold"], "AUTO");
+  ASSERT_TRUE(result.source_face.has_value());
+  const json& box = example["output"]["SourceImageFace"]["BoundingBox"];
+  EXPECT_NEAR(result.source_face->box.x, box["Left"].get<double>() * 1000, 1e-3);
+  EXPECT_NEAR(result.source_face->box.height, box["Height"].get<double>() * 800, 1e-3);
+  ASSERT_EQ(result.target_faces.size(), 1u);
+  EXPECT_NEAR(result.target_faces[0].box.width, box["Width"].get<double>(), 1e-6);  // 1 x 1: ratios
+  EXPECT_DOUBLE_EQ(result.similarities[0], 100.0);
+
+  const json log = server_get(*server_, "/__log");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0]["problems"], json::array());
+  EXPECT_EQ(log[0]["request"]["SourceImage"], example["input"]["SourceImage"]);
+  EXPECT_EQ(log[0]["request"]["TargetImage"]["S3Object"]["Version"], "v2");
+  EXPECT_EQ(log[0]["request"]["QualityFilter"], "AUTO");
+  EXPECT_THROW(kyc::aws::detect_faces_s3(client, kyc::aws::S3Object{"", "x", ""}, 1, 1),
+               kyc::Error);
+}
+
 TEST_F(AwsRekognition, PrepareImageMeetsTheLimits) {
   // Noise compresses badly: 24 MP of it is far above 5 MiB as JPEG.
   const kyc::Image big = make_image(6000, 4000, true);
