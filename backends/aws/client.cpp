@@ -1,8 +1,12 @@
 #include "backends/aws/client.hpp"
 
+#include <curl/curl.h>
 #include <algorithm>
+
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -55,6 +59,32 @@ void parse_error(const HttpResponse& response, std::string& type, std::string& m
     if (const std::string* header = response.header("x-amzn-errortype")) type = *header;
   }
   type = normalize_error_type(type);
+}
+
+// Seconds between the service's Date header and our clock, 0 if there is no parsable header.
+long skew_from_date_header(const HttpResponse& response) {
+  const std::string* date = response.header("date");
+  if (date == nullptr) return 0;
+  const std::time_t server = curl_getdate(date->c_str(), nullptr);
+  if (server <= 0) return 0;
+  return static_cast<long>(server - std::time(nullptr));
+}
+
+bool is_clock_skew_error(const std::string& type, const std::string& message) {
+  if (one_of(type, {"RequestTimeTooSkewed", "RequestExpired"})) return true;
+  return one_of(type, {"InvalidSignatureException", "SignatureDoesNotMatch"}) &&
+         message.find("Signature expired") != std::string::npos;
+}
+
+// AWS's InvalidSignatureException message can quote the canonical request it expected, which
+// holds signed header values such as the session token: cut it off, and bound the length.
+std::string safe_message(std::string message) {
+  for (const char* marker : {"The Canonical String", "The String-to-Sign"}) {
+    const std::size_t at = message.find(marker);
+    if (at != std::string::npos) message = message.substr(0, at) + "(canonical request omitted)";
+  }
+  if (message.size() > 300) message = message.substr(0, 300) + "...";
+  return message;
 }
 
 std::string request_id_of(const HttpResponse& response) {
@@ -188,6 +218,7 @@ JsonResponse JsonClient::call(const std::string& operation, const std::string& j
   transport.ca_bundle = ca_bundle_;
   const std::string what = "AWS " + service_.endpoint_prefix + " " + operation;
   bool refreshed_credentials = false;
+  bool corrected_clock = false;
 
   for (int attempt = 1;; ++attempt) {
     HttpRequest request;
@@ -200,6 +231,7 @@ JsonResponse JsonClient::call(const std::string& operation, const std::string& j
     SigningParams params;
     params.region = region_;
     params.service = service_.endpoint_prefix;
+    params.time = std::time(nullptr) + clock_offset_s_.load();
     sign_request(request, credentials_->get(), params);
 
     const HttpResponse response = http_send(endpoint_, request, transport);
@@ -233,6 +265,14 @@ JsonResponse JsonClient::call(const std::string& operation, const std::string& j
     std::string message;
     parse_error(response, type, message);
     const bool retryable = is_throttling_error(type) || response.status >= 500;
+    if (is_clock_skew_error(type, message) && !corrected_clock && !last) {
+      const long skew = skew_from_date_header(response);
+      if (std::labs(skew - clock_offset_s_.load()) > 240) {
+        corrected_clock = true;
+        clock_offset_s_.store(skew);
+        continue;
+      }
+    }
     if (is_expired_token(type) && !refreshed_credentials && !last) {
       refreshed_credentials = true;  // temporary credentials may have been rotated meanwhile
       credentials_->invalidate();
@@ -247,7 +287,7 @@ JsonResponse JsonClient::call(const std::string& operation, const std::string& j
                    what + ": " + shown_type + " (HTTP " + std::to_string(response.status) +
                        ", request id " + (request_id.empty() ? "none" : request_id) + ", " +
                        std::to_string(attempt) + " attempt(s))" +
-                       (message.empty() ? "" : ": " + message),
+                       (message.empty() ? "" : ": " + safe_message(message)),
                    type, response.status, request_id, attempt);
   }
 }

@@ -5,14 +5,16 @@
 // Retries throttling (ThrottlingException, ProvisionedThroughputExceededException and the other
 // throttling codes the SDKs retry), HTTP 5xx and network errors/timeouts, with capped exponential
 // backoff and full jitter: sleep = uniform(0, min(max_backoff, base * 2^retry)). An
-// ExpiredToken answer refreshes the credentials once. Error JSON ({"__type", "message"}) maps to
-// kyc error codes (table in docs/aws.md); the x-amzn-RequestId of the last answer is kept in the
-// response and in AwsError for audit.
+// ExpiredToken answer refreshes the credentials once; a clock-skew rejection (the service's Date
+// header more than 4 minutes from ours) corrects the signing clock once. Error JSON ({"__type",
+// "message"}) maps to kyc error codes (table in docs/aws.md); the x-amzn-RequestId of the last
+// answer is kept in the response and in AwsError for audit.
 //
 // Thread-safety: call() is re-entrant (one curl handle per attempt); the credentials provider
 // is shared and locks only around its cache. Nothing is logged: not keys, not bodies.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,6 +85,10 @@ class KYC_API JsonClient {
   const std::string& endpoint() const { return endpoint_; }
   const std::string& region() const { return region_; }
   RetryPolicy& retry_policy() { return retry_; }
+  /// Seconds added to the local clock when signing. Learnt from the service's Date header when it
+  /// rejects a request as too skewed (as the SDKs do); settable so tests can skew the clock.
+  long clock_offset_s() const { return clock_offset_s_.load(); }
+  void set_clock_offset_s(long seconds) { clock_offset_s_.store(seconds); }
 
  private:
   Service service_;
@@ -93,6 +99,7 @@ class KYC_API JsonClient {
   int timeout_ms_;
   std::string ca_bundle_;
   RetryPolicy retry_;
+  mutable std::atomic<long> clock_offset_s_{0};
   std::shared_ptr<CredentialsProvider> credentials_;
 };
 

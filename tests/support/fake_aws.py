@@ -179,7 +179,7 @@ def sigv4_problems(method, path, query, headers, body):
     expected = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, fields["Signature"]):
         problems.append("signature mismatch")
-    return problems, access_key, service
+    return problems, access_key, service, creq
 
 
 def canned_output(prefix, operation):
@@ -363,12 +363,23 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             LOG.append(entry)
             action = SCRIPT.pop(0) if SCRIPT else None
+        if len(result) < 4:
+            result = tuple(result) + (None, "")
         if "unknown access key" in sig_problems:
             return self.send(400, {"__type": "UnrecognizedClientException",
                                    "message": "The security token included in the request is invalid."})
-        if sig_problems:
+        if "x-amz-date more than 15 minutes off" in sig_problems:
             return self.send(403, {"__type": "InvalidSignatureException",
-                                   "message": "Signature mismatch: " + "; ".join(sig_problems)})
+                                   "message": "Signature expired: " + headers.get("x-amz-date", "")
+                                   + " is now earlier than the allowed window."})
+        if sig_problems:
+            # Worded like AWS, which quotes the canonical request it expected (signed header
+            # values included): the client must not pass that on.
+            return self.send(403, {"__type": "InvalidSignatureException",
+                                   "message": "The request signature we calculated does not match "
+                                   "the signature you provided. (" + "; ".join(sig_problems) +
+                                   ") The Canonical String for this request should have been\n'" +
+                                   result[3] + "'\n"})
         if problems:
             return self.aws_error(400, "ValidationException", "; ".join(problems))
         if action == "drop":

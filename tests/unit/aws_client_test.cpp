@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -141,6 +142,34 @@ TEST_F(AwsClient, SessionTokenIsSentAndSigned) {
   config.session_token.clear();
   const JsonClient no_token(kyc::aws::rekognition_service(), config);
   EXPECT_EQ(call_failing(no_token, compare_faces_body()).aws_type(), "InvalidSignatureException");
+}
+
+TEST_F(AwsClient, SignatureErrorsNeverEchoTheCanonicalRequest) {
+  // Like AWS, the server quotes the canonical request it expected, session token included.
+  auto config = test_config(*server_);
+  config.access_key_id = "ASIACONTAINER";
+  config.secret_access_key = "wrong-secret";
+  config.session_token = "container-session-token";
+  const JsonClient client(kyc::aws::rekognition_service(), config);
+  const AwsError e = call_failing(client, compare_faces_body());
+  const std::string message = e.what();
+  EXPECT_EQ(e.aws_type(), "InvalidSignatureException");
+  EXPECT_EQ(message.find("container-session-token"), std::string::npos) << message;
+  EXPECT_EQ(message.find("wrong-secret"), std::string::npos) << message;
+  EXPECT_NE(message.find("(canonical request omitted)"), std::string::npos) << message;
+}
+
+TEST_F(AwsClient, ClockSkewIsCorrectedFromTheDateHeader) {
+  JsonClient client(kyc::aws::rekognition_service(), test_config(*server_));
+  client.set_clock_offset_s(-3600);  // our clock an hour behind: AWS says "Signature expired"
+  const auto response = client.call("CompareFaces", compare_faces_body());
+  EXPECT_EQ(response.http_status, 200);
+  EXPECT_EQ(response.attempts, 2);
+  EXPECT_LE(std::labs(client.clock_offset_s()), 5) << "learnt from the server's Date header";
+  const json log = server_get(*server_, "/__log");
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_NE(log[0]["problems"].dump().find("15 minutes"), std::string::npos);
+  EXPECT_EQ(log[1]["problems"], json::array());
 }
 
 TEST_F(AwsClient, UnknownAccessKey) {
