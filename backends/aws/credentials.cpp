@@ -1,5 +1,6 @@
 #include "backends/aws/credentials.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
