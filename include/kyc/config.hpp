@@ -3,7 +3,7 @@
 // A typed Config, loadable from (and serialisable to) JSON. Unknown keys and wrong types are
 // rejected with Error(invalid_config) naming the key, so a typo never silently falls back to a
 // default. The JSON schema mirrors the struct: {"model_dir": "...", "limits": {...}, "face":
-// {...}}.
+// {...}, "aws": {...}}.
 #pragma once
 
 #include <string>
@@ -63,6 +63,27 @@ struct VerifierConfig {
   std::string ca_bundle;  ///< PEM file of trusted CAs; empty = system store
 };
 
+/// AWS backends ("aws.rekognition", "aws.textract"; docs/aws.md). Every field is optional: the
+/// region, profile and credentials otherwise come from the standard AWS chain (environment, shared
+/// files, container endpoint, EC2 instance metadata).
+struct AwsConfig {
+  std::string region;    ///< empty: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region
+  std::string endpoint;  ///< override (tests, VPC, FIPS); https://, or http:// for loopback only
+  std::string textract_endpoint;  ///< Textract override; empty = `endpoint` (or the default)
+  std::string profile;            ///< shared-file profile; empty: AWS_PROFILE, then "default"
+  /// Explicit keys (first in the chain). Prefer the environment or a profile; never echoed back
+  /// by Config::to_json.
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;
+  int max_attempts = 3;  ///< per call, retries included (1..10)
+  int connect_timeout_ms = 3000;
+  int timeout_ms = 30000;  ///< per attempt
+  std::string ca_bundle;   ///< PEM file of trusted CAs; empty = system store
+  /// Rekognition CompareFaces QualityFilter: NONE, AUTO, LOW, MEDIUM, HIGH.
+  std::string quality_filter = "NONE";
+};
+
 struct KYC_API Config {
   /// Directory searched first for model files; empty = use KYC_MODEL_DIR, then the
   /// face_recognition_models Python package, then Debian's /usr/share/dlib.
@@ -74,6 +95,7 @@ struct KYC_API Config {
   FaceConfig face;
   DocumentConfig document;
   VerifierConfig verifier;
+  AwsConfig aws;
   /// Upper bound on dlib network/detector instances kept for concurrent calls (0 = unbounded:
   /// one per concurrently calling thread).
   int max_pooled_instances = 0;

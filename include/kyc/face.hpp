@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,36 @@ struct Pose {
   std::string method = "none";
 };
 
+/// A yes/no face attribute with the backend's confidence (0..100).
+struct FaceAttribute {
+  bool value = false;
+  float confidence = 0;
+};
+
+/// Attributes measured by backends that report them (AWS Rekognition DetectFaces with
+/// Attributes ALL); each is empty when the backend did not report it. The local dlib backend
+/// reports none.
+struct FaceAttributes {
+  std::optional<FaceAttribute> eyes_open;
+  std::optional<FaceAttribute> mouth_open;
+  std::optional<FaceAttribute> sunglasses;
+  std::optional<FaceAttribute> eyeglasses;
+  std::optional<FaceAttribute> face_occluded;
+  std::optional<FaceAttribute> smile;
+  std::optional<float> brightness;  ///< 0..100 (Rekognition Quality.Brightness)
+  std::optional<float> sharpness;   ///< 0..100 (Rekognition Quality.Sharpness)
+  bool any() const {
+    return eyes_open || mouth_open || sunglasses || eyeglasses || face_occluded || smile ||
+           brightness || sharpness;
+  }
+};
+
+/// A landmark a backend names itself (Rekognition's 30 types: "eyeLeft", "chinBottom", ...).
+struct NamedLandmark {
+  std::string name;
+  Point point;
+};
+
 struct KYC_API Face {
   Rect box;                  ///< detector box
   float confidence = 0;      ///< 0..1, a monotonic mapping of the detector score (see docs)
@@ -52,6 +83,10 @@ struct KYC_API Face {
   LandmarkScheme scheme = LandmarkScheme::none;
   std::vector<Point> landmarks;
   Pose pose;
+  FaceAttributes attributes;
+  /// The backend's own landmarks by name, in pixels (empty for dlib). When they include both
+  /// eyes' corners and the nostrils, `landmarks` also carries the dlib5 layout derived from them.
+  std::vector<NamedLandmark> named_landmarks;
   Point eye_right() const;  ///< the subject's right eye centre (image left); needs landmarks
   Point eye_left() const;   ///< the subject's left eye centre (image right); needs landmarks
   float inter_eye_distance() const;
@@ -89,6 +124,17 @@ struct OperatingPoint {
   double fnmr = 0;      ///< measured false-non-match rate at this threshold
 };
 
+/// What a backend that compares image pairs itself (AWS Rekognition CompareFaces) found: the
+/// largest source face, and every target face with its similarity.
+struct ImagePairComparison {
+  std::optional<Face> source_face;  ///< empty: no face in the source image
+  int source_face_count = 0;
+  std::vector<Face> target_faces;  ///< empty: no face in the target image
+  /// 0..100 per target face; NaN when the service reports no score for it (below its threshold).
+  std::vector<double> similarities;
+  std::vector<std::string> request_ids;  ///< the service's request ids, for audit
+};
+
 /// Turns faces into embeddings and embeddings into distances and similarities.
 class KYC_API FaceComparer {
  public:
@@ -107,6 +153,14 @@ class KYC_API FaceComparer {
   virtual std::vector<OperatingPoint> operating_points() const = 0;
   /// Where the operating points were measured.
   virtual std::string calibration_source() const = 0;
+  /// True for backends that compare whole images (Engine::face_match then calls compare_images
+  /// instead of analyzing, embedding and measuring distances).
+  virtual bool compares_image_pairs() const { return false; }
+  /// Compares the largest face of `source` with every face of `target`; faces at or above
+  /// `similarity_threshold` (0..100) are matches. The default throws Error(invalid_argument).
+  virtual ImagePairComparison compare_images(const ImageView& source, const ImageView& target,
+                                             double similarity_threshold,
+                                             StageTimings* timings) const;
 };
 
 struct Config;

@@ -54,6 +54,8 @@ struct KYC_API FaceMatchResult {
   std::string analyzer_model;
   std::string comparer_model;
   StageTimings timings;
+  /// Request ids of remote backends (AWS x-amzn-RequestId), for audit; empty for local ones.
+  std::vector<std::string> backend_request_ids;
 
   bool is_match() const { return status == FaceMatchStatus::match; }
   /// Best similarity over all target faces (0 when there is none).

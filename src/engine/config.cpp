@@ -96,7 +96,7 @@ Config Config::from_json(std::string_view text) {
   if (!root.is_object()) bad("(root)", "expected a JSON object");
   reject_unknown(root, "",
                  {"model_dir", "packaged_model_dir", "limits", "face", "document", "verifier",
-                  "max_pooled_instances"});
+                  "aws", "max_pooled_instances"});
   read_string(root, "", "model_dir", config.model_dir);
   read_string(root, "", "packaged_model_dir", config.packaged_model_dir);
   read_int(root, "", "max_pooled_instances", config.max_pooled_instances, 0, 1024);
@@ -152,6 +152,25 @@ Config Config::from_json(std::string_view text) {
   read_int(verifier, "verifier.", "connect_timeout_ms", v.connect_timeout_ms, 1, 600000);
   read_int(verifier, "verifier.", "max_attempts", v.max_attempts, 1, 10);
   read_string(verifier, "verifier.", "ca_bundle", v.ca_bundle);
+
+  const json& aws = section(root, "aws");
+  reject_unknown(aws, "aws.",
+                 {"region", "endpoint", "textract_endpoint", "profile", "access_key_id",
+                  "secret_access_key", "session_token", "max_attempts", "connect_timeout_ms",
+                  "timeout_ms", "ca_bundle", "quality_filter"});
+  AwsConfig& a = config.aws;
+  read_string(aws, "aws.", "region", a.region);
+  read_string(aws, "aws.", "endpoint", a.endpoint);
+  read_string(aws, "aws.", "textract_endpoint", a.textract_endpoint);
+  read_string(aws, "aws.", "profile", a.profile);
+  read_string(aws, "aws.", "access_key_id", a.access_key_id);
+  read_string(aws, "aws.", "secret_access_key", a.secret_access_key);
+  read_string(aws, "aws.", "session_token", a.session_token);
+  read_int(aws, "aws.", "max_attempts", a.max_attempts, 1, 10);
+  read_int(aws, "aws.", "connect_timeout_ms", a.connect_timeout_ms, 1, 600000);
+  read_int(aws, "aws.", "timeout_ms", a.timeout_ms, 1, 600000);
+  read_string(aws, "aws.", "ca_bundle", a.ca_bundle);
+  read_string(aws, "aws.", "quality_filter", a.quality_filter);
   config.validate();
   return config;
 }
@@ -199,6 +218,22 @@ void Config::validate() const {
   if (verifier.max_attempts < 1 || verifier.max_attempts > 10) {
     bad("verifier.max_attempts", "must be 1..10");
   }
+  if (aws.max_attempts < 1 || aws.max_attempts > 10) bad("aws.max_attempts", "must be 1..10");
+  static const std::set<std::string> kQualityFilters = {"NONE", "AUTO", "LOW", "MEDIUM", "HIGH"};
+  if (kQualityFilters.count(aws.quality_filter) == 0) {
+    bad("aws.quality_filter",
+        "'" + aws.quality_filter + "' is not one of NONE, AUTO, LOW, MEDIUM, HIGH");
+  }
+  if (aws.access_key_id.empty() != aws.secret_access_key.empty()) {
+    bad("aws.access_key_id", "access_key_id and secret_access_key go together");
+  }
+  for (const auto& [key, url] :
+       {std::pair<const char*, const std::string&>{"aws.endpoint", aws.endpoint},
+        {"aws.textract_endpoint", aws.textract_endpoint}}) {
+    if (!url.empty() && url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+      bad(key, "must start with https:// (or http:// for a loopback test server)");
+    }
+  }
 }
 
 std::string Config::to_json() const {
@@ -241,6 +276,20 @@ std::string Config::to_json() const {
         {"connect_timeout_ms", verifier.connect_timeout_ms},
         {"max_attempts", verifier.max_attempts},
         {"ca_bundle", verifier.ca_bundle}}},
+      // Keys are never echoed back: only whether they are set.
+      {"aws",
+       {{"region", aws.region},
+        {"endpoint", aws.endpoint},
+        {"textract_endpoint", aws.textract_endpoint},
+        {"profile", aws.profile},
+        {"access_key_id", aws.access_key_id.empty() ? "" : "(set)"},
+        {"secret_access_key", aws.secret_access_key.empty() ? "" : "(set)"},
+        {"session_token", aws.session_token.empty() ? "" : "(set)"},
+        {"max_attempts", aws.max_attempts},
+        {"connect_timeout_ms", aws.connect_timeout_ms},
+        {"timeout_ms", aws.timeout_ms},
+        {"ca_bundle", aws.ca_bundle},
+        {"quality_filter", aws.quality_filter}}},
   };
   return j.dump(2);
 }

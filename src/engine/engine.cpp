@@ -129,6 +129,44 @@ struct Engine::Impl {
   FaceMatchResult face_match(const ImageInput& source, const ImageInput& target,
                              const FaceMatchOptions& options) const;
 
+  // Fills `result` from a comparer's own image-pair comparison, with the same statuses, ordering
+  // and threshold semantics as the embedding path.
+  void compare_pair(const Decoded& src, const Decoded& dst, FaceMatchResult& result) const {
+    ImagePairComparison pair = comparer->compare_images(
+        src.view, dst.view, result.decision.similarity_threshold, &result.timings);
+    result.backend_request_ids = std::move(pair.request_ids);
+    result.source_face_count = pair.source_face_count;
+    result.source_face = std::move(pair.source_face);
+    const double not_compared = std::numeric_limits<double>::quiet_NaN();
+    if (!result.source_face || pair.target_faces.empty()) {
+      result.status = !result.source_face ? FaceMatchStatus::no_face_in_source
+                                          : FaceMatchStatus::no_face_in_target;
+      for (auto& face : pair.target_faces) {
+        result.unmatched.push_back({std::move(face), not_compared, not_compared, false});
+      }
+      return;
+    }
+    std::vector<ComparedFace> compared;
+    for (std::size_t i = 0; i < pair.target_faces.size(); ++i) {
+      ComparedFace c;
+      c.similarity = i < pair.similarities.size() ? pair.similarities[i] : not_compared;
+      c.distance = std::isfinite(c.similarity) ? comparer->distance_for_similarity(c.similarity)
+                                               : not_compared;
+      c.match = std::isfinite(c.similarity) && c.similarity >= result.decision.similarity_threshold;
+      c.face = std::move(pair.target_faces[i]);
+      compared.push_back(std::move(c));
+    }
+    // Best first; faces without a score last.
+    std::stable_sort(
+        compared.begin(), compared.end(), [](const ComparedFace& a, const ComparedFace& b) {
+          const bool fa = std::isfinite(a.similarity), fb = std::isfinite(b.similarity);
+          if (fa != fb) return fa;
+          return fa && a.similarity > b.similarity;
+        });
+    for (auto& c : compared) (c.match ? result.matches : result.unmatched).push_back(std::move(c));
+    result.status = result.matches.empty() ? FaceMatchStatus::no_match : FaceMatchStatus::match;
+  }
+
   Decision decide(const FaceMatchOptions& options) const {
     const int given = options.distance_threshold.has_value() +
                       options.similarity_threshold.has_value() +
@@ -296,6 +334,13 @@ FaceMatchResult Engine::Impl::face_match(const ImageInput& source, const ImageIn
   result.timings.decode_ms = ms_since(t);
   result.source_image = src.info;
   result.target_image = dst.info;
+
+  // Backends that compare image pairs themselves (AWS CompareFaces) skip analysis and embeddings.
+  if (comparer->compares_image_pairs()) {
+    compare_pair(src, dst, result);
+    result.timings.total_ms = ms_since(start);
+    return result;
+  }
 
   // Both images are always analysed so that a report names every problem at once.
   std::vector<Face> source_faces = analyzer->analyze(src.view, &result.timings);

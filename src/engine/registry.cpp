@@ -21,7 +21,10 @@ Registry& registry() {
 
 void ensure_builtins() {
   static std::once_flag once;
-  std::call_once(once, [] { detail::register_builtin_backends(); });
+  std::call_once(once, [] {
+    detail::register_builtin_backends();
+    detail::register_aws_backends();
+  });
 }
 
 template <typename Map>

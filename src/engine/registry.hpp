@@ -10,6 +10,10 @@ namespace kyc::detail {
 /// Registers "dlib" and "local.dlib" (defined with the dlib backend).
 void register_builtin_backends();
 
+/// Registers "aws.rekognition" (backends/aws/register.cpp), or, in a build without the AWS
+/// backends, factories that throw Error(backend_unavailable) saying why (aws_unavailable.cpp).
+void register_aws_backends();
+
 /// Used by register_builtin_backends: adds an entry unless the name is already registered.
 void register_builtin_face_analyzer(const std::string& name, FaceAnalyzerFactory factory);
 void register_builtin_face_comparer(const std::string& name, FaceComparerFactory factory);

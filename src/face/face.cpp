@@ -40,6 +40,12 @@ float Face::inter_eye_distance() const {
 FaceAnalyzer::~FaceAnalyzer() = default;
 FaceComparer::~FaceComparer() = default;
 
+ImagePairComparison FaceComparer::compare_images(const ImageView&, const ImageView&, double,
+                                                 StageTimings*) const {
+  throw Error(ErrorCode::invalid_argument,
+              "face comparer '" + name() + "' compares embeddings, not image pairs");
+}
+
 double FaceComparer::distance(const Embedding& a, const Embedding& b) const {
   if (a.size() != b.size() || a.empty()) {
     throw Error(ErrorCode::invalid_argument, "embeddings differ in size");

@@ -42,6 +42,29 @@ ordered_json face_json(const Face& face) {
                {"pitch", round3(face.pose.pitch)},
                {"roll", round3(face.pose.roll)},
                {"method", face.pose.method}};
+  // Backend-specific extras only when a backend reported them, so local reports are unchanged.
+  if (face.attributes.any()) {
+    const FaceAttributes& a = face.attributes;
+    ordered_json attributes = ordered_json::object();
+    auto flag = [&](const char* key, const std::optional<FaceAttribute>& v) {
+      if (v) attributes[key] = {{"value", v->value}, {"confidence", round3(v->confidence)}};
+    };
+    flag("eyes_open", a.eyes_open);
+    flag("mouth_open", a.mouth_open);
+    flag("sunglasses", a.sunglasses);
+    flag("eyeglasses", a.eyeglasses);
+    flag("face_occluded", a.face_occluded);
+    flag("smile", a.smile);
+    if (a.brightness) attributes["brightness"] = round3(*a.brightness);
+    if (a.sharpness) attributes["sharpness"] = round3(*a.sharpness);
+    j["attributes"] = std::move(attributes);
+  }
+  if (!face.named_landmarks.empty()) {
+    ordered_json named = ordered_json::object();
+    for (const auto& l : face.named_landmarks)
+      named[l.name] = {round3(l.point.x), round3(l.point.y)};
+    j["named_landmarks"] = std::move(named);
+  }
   return j;
 }
 
@@ -135,7 +158,8 @@ std::string FaceMatchResult::to_json(int indent) const {
   j["backend"] = {{"analyzer", analyzer},
                   {"analyzer_model", analyzer_model},
                   {"comparer", comparer},
-                  {"comparer_model", comparer_model}};
+                  {"comparer_model", comparer_model},
+                  {"request_ids", backend_request_ids}};
   j["timings_ms"] = {
       {"decode", round3(timings.decode_ms)},       {"detect", round3(timings.detect_ms)},
       {"landmarks", round3(timings.landmarks_ms)}, {"embed", round3(timings.embed_ms)},
