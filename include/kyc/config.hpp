@@ -39,6 +39,10 @@ struct FaceConfig {
 
 /// Document reading and the consistency check.
 struct DocumentConfig {
+  /// Who reads identity documents: "local" (zxing-cpp PDF417 + Tesseract MRZ and printed zone;
+  /// nothing leaves the machine) or "aws.textract" (AnalyzeID, with the "aws" section's region,
+  /// endpoint and credentials; PDF417 barcodes are still decoded locally).
+  std::string reader = "local";
   /// Directory holding Tesseract traineddata (mrz.traineddata, eng.traineddata). Empty: the
   /// environment variable KYC_TESSDATA_DIR, then TESSDATA_PREFIX, then the system tessdata.
   std::string tessdata_dir;

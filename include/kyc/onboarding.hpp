@@ -27,8 +27,18 @@
 
 namespace kyc {
 
+/// What a remote document reader (config document.reader, e.g. "aws.textract") returned.
+struct ExternalDocumentRead {
+  std::string reader;               ///< "aws.textract"
+  std::vector<DocumentRead> reads;  ///< its printed fields (source viz) and MRZ (source mrz)
+  std::optional<MrzResult> mrz;     ///< the MRZ it transcribed, parsed and check-digit verified
+  std::string evidence_json;        ///< the reader's own report (e.g. kyc.textract_id)
+  std::string request_id;           ///< for audit (x-amzn-RequestId)
+};
+
 /// Everything read from one document (front, and back when given).
 struct KYC_API DocumentReadResult {
+  std::optional<ExternalDocumentRead> external;  ///< when document.reader is not "local"
   std::optional<AamvaResult> barcode;       ///< the first PDF417 found (back first, then front)
   std::optional<MrzResult> mrz;             ///< absent when skipped (a valid AAMVA barcode: a US/CA
                                             ///< licence has no MRZ)

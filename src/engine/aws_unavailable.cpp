@@ -22,4 +22,10 @@ void register_aws_backends() {
       [](const Config&, const ModelLocator&) -> std::shared_ptr<FaceComparer> { unavailable(); });
 }
 
+ExternalDocumentReader make_textract_document_reader(const Config&) {
+  throw Error(ErrorCode::backend_unavailable,
+              "aws.textract: this build of kyc has no AWS backends (configure with -DKYC_AWS=ON; "
+              "they need libcurl and OpenSSL)");
+}
+
 }  // namespace kyc::detail

@@ -128,9 +128,10 @@ Config Config::from_json(std::string_view text) {
 
   const json& document = section(root, "document");
   reject_unknown(document, "document.",
-                 {"tessdata_dir", "mrz_model", "viz", "viz_model", "as_of", "minimum_age",
-                  "address_decides", "name_threshold", "address_threshold"});
+                 {"reader", "tessdata_dir", "mrz_model", "viz", "viz_model", "as_of",
+                  "minimum_age", "address_decides", "name_threshold", "address_threshold"});
   DocumentConfig& d = config.document;
+  read_string(document, "document.", "reader", d.reader);
   read_string(document, "document.", "tessdata_dir", d.tessdata_dir);
   read_string(document, "document.", "mrz_model", d.mrz_model);
   read_bool(document, "document.", "viz", d.viz);
@@ -205,6 +206,9 @@ void Config::validate() const {
     bad("limits", "limits must be positive");
   }
   if (max_pooled_instances < 0) bad("max_pooled_instances", "must be >= 0");
+  if (document.reader != "local" && document.reader != "aws.textract") {
+    bad("document.reader", "'" + document.reader + "' is not one of local, aws.textract");
+  }
   if (document.mrz_model.empty()) bad("document.mrz_model", "must not be empty");
   if (document.viz_model.empty()) bad("document.viz_model", "must not be empty");
   if (document.minimum_age < 0 || document.minimum_age > 150) {
@@ -259,7 +263,8 @@ std::string Config::to_json() const {
         {"operating_point", face.operating_point},
         {"max_faces", face.max_faces}}},
       {"document",
-       {{"tessdata_dir", document.tessdata_dir},
+       {{"reader", document.reader},
+        {"tessdata_dir", document.tessdata_dir},
         {"mrz_model", document.mrz_model},
         {"viz", document.viz},
         {"viz_model", document.viz_model},

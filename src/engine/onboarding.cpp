@@ -31,7 +31,8 @@ const char* package_verdict_name(PackageVerdict verdict) noexcept {
 }
 
 bool DocumentReadResult::machine_readable() const {
-  return (barcode && barcode->valid) || (mrz && mrz->status == MrzStatus::valid);
+  return (barcode && barcode->valid) || (mrz && mrz->status == MrzStatus::valid) ||
+         (external && external->mrz && external->mrz->status == MrzStatus::valid);
 }
 
 std::vector<DocumentRead> DocumentReadResult::reads() const {
@@ -40,6 +41,7 @@ std::vector<DocumentRead> DocumentReadResult::reads() const {
   if (mrz && (mrz->status == MrzStatus::valid || mrz->status == MrzStatus::invalid)) {
     out.push_back(mrz->to_document_read());
   }
+  if (external) out.insert(out.end(), external->reads.begin(), external->reads.end());
   if (viz) {
     DocumentRead read = viz->to_document_read();
     if (!(read.fields.surname.empty() && read.fields.given_names.empty() &&
@@ -59,6 +61,13 @@ std::string DocumentReadResult::to_json(int indent) const {
   j["mrz"] = mrz ? parse_report(mrz->to_json()) : ordered_json();
   j["viz"] = viz ? parse_report(viz->to_json()) : ordered_json();
   j["viz_mrz"] = viz_mrz ? parse_report(viz_mrz->to_json()) : ordered_json();
+  if (external) {
+    j["external"] = {{"reader", external->reader},
+                     {"request_id", external->request_id},
+                     {"report", parse_report(external->evidence_json)}};
+  } else {
+    j["external"] = nullptr;
+  }
   j["notes"] = notes;
   j["timings_ms"] = {
       {"barcode", barcode_ms}, {"mrz", mrz_ms}, {"viz", viz_ms}, {"total", total_ms}};
@@ -83,6 +92,7 @@ std::string PackageReport::to_json(int indent) const {
 namespace detail {
 
 DocumentServices::DocumentServices(const Config& config) : config_(config) {
+  if (config.document.reader == "aws.textract") external_ = make_textract_document_reader(config);
   if (!config.verifier.url.empty()) {
     HttpVerifierConfig http;
     http.url = config.verifier.url;
@@ -147,6 +157,14 @@ DocumentReadResult DocumentServices::read(const ImageView& front, const ImageVie
   result.barcode_ms = ms_since(t);
 
   t = Clock::now();
+  if (external_) {
+    // The remote reader replaces the local MRZ and printed-zone OCR.
+    result.external = external_(front, back);
+    result.mrz_ms = ms_since(t);
+    result.notes.emplace_back("read_by_" + result.external->reader);
+    result.total_ms = ms_since(start);
+    return result;
+  }
   if (result.barcode && result.barcode->valid) {
     result.notes.emplace_back("mrz_skipped_barcode_valid");
   } else {
@@ -194,8 +212,15 @@ std::vector<DocumentRead> consistency_sources(const PackageReport& report,
 // The fields sent to the registry: the most trustworthy machine-readable source.
 DocumentFields best_fields(const DocumentReadResult& document) {
   if (document.mrz && document.mrz->status == MrzStatus::valid) return document.mrz->fields;
+  if (document.external && document.external->mrz &&
+      document.external->mrz->status == MrzStatus::valid) {
+    return document.external->mrz->fields;
+  }
   if (document.barcode && document.barcode->valid) return document.barcode->fields;
   if (document.mrz && document.mrz->status == MrzStatus::invalid) return document.mrz->fields;
+  if (document.external && !document.external->reads.empty()) {
+    return document.external->reads.front().fields;
+  }
   return {};
 }
 
@@ -265,7 +290,9 @@ PackageReport verify_package(const Engine& engine, const DocumentServices& docum
     }
     const ImageView second_view = second_image ? second_image->view() : ImageView();
     report.document = documents.read(first_image.view(), second_image ? &second_view : nullptr);
-    if (!report.document->machine_readable()) {
+    const bool read_remotely =
+        report.document->external && !report.document->external->reads.empty();
+    if (!report.document->machine_readable() && !read_remotely) {
       review.emplace_back(report.document->mrz && report.document->mrz->status == MrzStatus::invalid
                               ? "mrz_check_digits_invalid"
                               : "document_unreadable");

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "engine/registry.hpp"
 #include "kyc/config.hpp"
 #include "kyc/engine.hpp"
 #include "kyc/onboarding.hpp"
@@ -27,6 +28,7 @@ class DocumentServices {
 
   Config config_;
   std::unique_ptr<RecordVerifier> verifier_;
+  ExternalDocumentReader external_;  ///< empty for the local readers
   mutable std::once_flag mrz_once_;
   mutable std::unique_ptr<MrzReader> mrz_;
   mutable std::once_flag viz_once_;

@@ -9,6 +9,7 @@
 
 #include "backends/aws/http.hpp"
 #include "backends/aws/textract.hpp"
+#include "kyc/engine.hpp"
 #include "kyc/error.hpp"
 #include "support/aws_env.hpp"
 #include "support/fake_aws_server.hpp"
@@ -204,3 +205,32 @@ TEST_F(AwsTextract, MalformedAnswersAreErrors) {
 }
 
 }  // namespace
+
+// Configuration alone switches the engine's document reader to Textract: read_document then
+// calls AnalyzeID (once, with both pages) and reports its fields as document reads.
+TEST_F(AwsTextract, EngineReadsDocumentsWithTextractByConfiguration) {
+  kyc::Config config;
+  config.document.reader = "aws.textract";
+  config.aws = config_;
+  const kyc::Engine engine(config);
+  const kyc::Image front = page(640, 400);
+  const kyc::Image back = page(640, 400);
+  const kyc::DocumentReadResult r = engine.read_document(front, back);
+  ASSERT_TRUE(r.external.has_value()) << r.to_json(2);
+  EXPECT_EQ(r.external->reader, "aws.textract");
+  EXPECT_FALSE(r.mrz.has_value());  // the local MRZ reader did not run
+  const auto reads = r.reads();
+  ASSERT_FALSE(reads.empty());
+  EXPECT_EQ(reads.front().fields.surname, "DOE");
+  EXPECT_EQ(reads.front().fields.date_of_birth, "1996-03-15");
+  const json report = json::parse(r.to_json());
+  EXPECT_EQ(report["external"]["reader"], "aws.textract");
+  EXPECT_EQ(report["external"]["report"]["schema"], "kyc.textract_id");
+  const json log = server_get(*server_, "/__log");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0]["target"], "Textract.AnalyzeID");
+
+  kyc::Config wrong;
+  wrong.document.reader = "aws.textrakt";
+  EXPECT_THROW(kyc::Engine{wrong}, kyc::Error);
+}
