@@ -92,6 +92,10 @@ Config Config::from_json(std::string_view text) {
   } catch (const json::parse_error& e) {
     throw Error(ErrorCode::invalid_config,
                 std::string("config: malformed JSON at byte ") + std::to_string(e.byte));
+  } catch (const json::exception& e) {
+    // Not a syntax error but still unusable text, e.g. a number beyond double (1e400:
+    // out_of_range.406); it must not escape as a non-kyc exception.
+    throw Error(ErrorCode::invalid_config, std::string("config: unusable JSON: ") + e.what());
   }
   if (!root.is_object()) bad("(root)", "expected a JSON object");
   reject_unknown(root, "",
@@ -242,7 +246,7 @@ std::string Config::to_json() const {
         {"max_attempts", verifier.max_attempts},
         {"ca_bundle", verifier.ca_bundle}}},
   };
-  return j.dump(2);
+  return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace kyc

@@ -62,7 +62,7 @@ std::string DocumentReadResult::to_json(int indent) const {
   j["notes"] = notes;
   j["timings_ms"] = {
       {"barcode", barcode_ms}, {"mrz", mrz_ms}, {"viz", viz_ms}, {"total", total_ms}};
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string PackageReport::to_json(int indent) const {
@@ -77,7 +77,7 @@ std::string PackageReport::to_json(int indent) const {
   j["consistency"] = consistency ? parse_report(consistency->to_json()) : ordered_json();
   j["verification"] = verification ? parse_report(verification->to_json()) : ordered_json();
   j["total_ms"] = total_ms;
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace detail {
