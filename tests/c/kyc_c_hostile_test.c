@@ -101,22 +101,23 @@ static void expect_utf8_report(kyc_status* status, kyc_report* report, double st
     ++g_passed;
   } else {
     ++g_failed;
-    fprintf(stderr, "%s:%d: FAILED: %s: status %d (%s), %.1f ms, report %s\n", __FILE__, line,
-            what, (int)kyc_status_code(status), kyc_status_message(status), elapsed,
+    fprintf(stderr, "%s:%d: FAILED: %s: status %d (%s), %.1f ms, report %s\n", __FILE__, line, what,
+            (int)kyc_status_code(status), kyc_status_message(status), elapsed,
             report == NULL || report == SENTINEL_REPORT ? "(none)"
-                : utf8_valid(kyc_report_json(report)) ? "valid UTF-8" : "INVALID UTF-8");
+            : utf8_valid(kyc_report_json(report))       ? "valid UTF-8"
+                                                        : "INVALID UTF-8");
   }
   kyc_status_destroy(status);
   if (report != SENTINEL_REPORT) kyc_report_destroy(report);
 }
 
-#define EXPECT_ERROR(call, code, what)              \
-  do {                                              \
-    kyc_report* report_ = SENTINEL_REPORT;          \
-    kyc_report** out_ = &report_;                   \
-    double started_ = now_ms();                     \
-    kyc_status* status_ = (call);                   \
-    (void)out_;                                     \
+#define EXPECT_ERROR(call, code, what)                              \
+  do {                                                              \
+    kyc_report* report_ = SENTINEL_REPORT;                          \
+    kyc_report** out_ = &report_;                                   \
+    double started_ = now_ms();                                     \
+    kyc_status* status_ = (call);                                   \
+    (void)out_;                                                     \
     expect_error(status_, code, started_, report_, what, __LINE__); \
   } while (0)
 
@@ -138,8 +139,10 @@ static void test_documents_invalid_utf8(void) {
     char payload[512];
     int length;
     /* MRZ text: the report used to fail to serialise (internal error). */
-    with_bad("P<UTO%sERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-             "L898902C36UTO7408122F1204159ZE184226B<<<<<10\n", kBad[i]);
+    with_bad(
+        "P<UTO%sERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10\n",
+        kBad[i]);
     started = now_ms();
     report = SENTINEL_REPORT;
     {
@@ -147,9 +150,9 @@ static void test_documents_invalid_utf8(void) {
       expect_utf8_report(status, report, started, "kyc_parse_mrz with invalid UTF-8", __LINE__);
     }
     /* AAMVA payload with the bytes inside the surname element. */
-    length = snprintf(payload, sizeof payload,
-                      "@\n\x1e\rANSI 636000100001DL00310040DLDCS%s\nDACPAT\nDAQT16700185\r",
-                      kBad[i]);
+    length =
+        snprintf(payload, sizeof payload,
+                 "@\n\x1e\rANSI 636000100001DL00310040DLDCS%s\nDACPAT\nDAQT16700185\r", kBad[i]);
     started = now_ms();
     report = SENTINEL_REPORT;
     {
@@ -157,25 +160,32 @@ static void test_documents_invalid_utf8(void) {
       expect_utf8_report(status, report, started, "kyc_parse_aamva with invalid UTF-8", __LINE__);
     }
     /* Every string of a consistency request. */
-    EXPECT_ERROR(kyc_check_consistency(with_bad("{\"applicant\": {\"surname\": \"%s\"}}", kBad[i]),
-                                       out_), KYC_INVALID_ARGUMENT, "applicant value");
-    EXPECT_ERROR(kyc_check_consistency(with_bad("{\"applicant\": {\"%s\": \"x\"}}", kBad[i]),
-                                       out_), KYC_INVALID_ARGUMENT, "applicant key");
-    EXPECT_ERROR(kyc_check_consistency(
-                     with_bad("{\"applicant_csv\": \"surname\\nA%s\"}", kBad[i]), out_),
-                 KYC_INVALID_ARGUMENT, "applicant_csv");
+    EXPECT_ERROR(
+        kyc_check_consistency(with_bad("{\"applicant\": {\"surname\": \"%s\"}}", kBad[i]), out_),
+        KYC_INVALID_ARGUMENT, "applicant value");
+    EXPECT_ERROR(kyc_check_consistency(with_bad("{\"applicant\": {\"%s\": \"x\"}}", kBad[i]), out_),
+                 KYC_INVALID_ARGUMENT, "applicant key");
+    EXPECT_ERROR(
+        kyc_check_consistency(with_bad("{\"applicant_csv\": \"surname\\nA%s\"}", kBad[i]), out_),
+        KYC_INVALID_ARGUMENT, "applicant_csv");
     EXPECT_ERROR(kyc_check_consistency(
                      with_bad("{\"applicant\": {\"surname\": \"A\"}, \"documents\": [{\"source\": "
-                              "\"mrz\", \"fields\": {\"surname\": \"%s\"}}]}", kBad[i]), out_),
+                              "\"mrz\", \"fields\": {\"surname\": \"%s\"}}]}",
+                              kBad[i]),
+                     out_),
                  KYC_INVALID_ARGUMENT, "document field");
     EXPECT_ERROR(kyc_check_consistency(
                      with_bad("{\"applicant\": {\"surname\": \"A\"}, \"options\": {\"as_of\": "
-                              "\"%s\"}}", kBad[i]), out_),
+                              "\"%s\"}}",
+                              kBad[i]),
+                     out_),
                  KYC_INVALID_ARGUMENT, "options.as_of");
-    EXPECT_ERROR(kyc_check_consistency(
-                     with_bad("{\"applicant\": {\"surname\": \"A\"}, \"options\": "
-                              "{\"required_fields\": [\"%s\"]}}", kBad[i]), out_),
-                 KYC_INVALID_ARGUMENT, "options.required_fields");
+    EXPECT_ERROR(
+        kyc_check_consistency(with_bad("{\"applicant\": {\"surname\": \"A\"}, \"options\": "
+                                       "{\"required_fields\": [\"%s\"]}}",
+                                       kBad[i]),
+                              out_),
+        KYC_INVALID_ARGUMENT, "options.required_fields");
   }
 }
 
@@ -194,8 +204,8 @@ static void test_engine_config_invalid_utf8(void) {
 
 static void test_numbers_out_of_range(void) {
   static const char* const bad_consistency_options[] = {
-      "{\"name_threshold\": -0.5}", "{\"name_threshold\": 1.5}", "{\"address_threshold\": 1e400}",
-      "{\"name_threshold\": -1e400}", "{\"minimum_age\": 1e400}", "{\"minimum_age\": 1.5}"};
+      "{\"name_threshold\": -0.5}",   "{\"name_threshold\": 1.5}", "{\"address_threshold\": 1e400}",
+      "{\"name_threshold\": -1e400}", "{\"minimum_age\": 1e400}",  "{\"minimum_age\": 1.5}"};
   size_t i;
   char request[256];
   for (i = 0; i < sizeof bad_consistency_options / sizeof bad_consistency_options[0]; ++i) {
@@ -206,8 +216,7 @@ static void test_numbers_out_of_range(void) {
   }
   {
     kyc_engine* engine = (kyc_engine*)0x5eed;
-    kyc_status* status =
-        kyc_engine_create("{\"document\": {\"name_threshold\": 1e400}}", &engine);
+    kyc_status* status = kyc_engine_create("{\"document\": {\"name_threshold\": 1e400}}", &engine);
     CHECK(kyc_status_code(status) == KYC_INVALID_CONFIG && engine == (kyc_engine*)0x5eed);
     kyc_status_destroy(status);
     status = kyc_engine_create("{\"face\": {\"detection_threshold\": -1e400}}", &engine);
@@ -232,11 +241,16 @@ static kyc_image raw_gray(const unsigned char* pixels, size_t size, int width, i
 static void test_engine_calls(const kyc_engine* engine) {
   static unsigned char pixels[32 * 32];
   static const char* const bad_options[] = {
-      "{\"distance_threshold\": -1}",       "{\"distance_threshold\": 0}",
-      "{\"distance_threshold\": 1e400}",    "{\"distance_threshold\": -1e400}",
-      "{\"similarity_threshold\": -0.1}",   "{\"similarity_threshold\": 100.5}",
-      "{\"similarity_threshold\": 1e400}",  "{\"distance_threshold\": \"NaN\"}",
-      "{\"operating_point\": \"fmr1e-9\"}", "{\"distance_threshold\": 0.5, \"similarity_threshold\": 50}"};
+      "{\"distance_threshold\": -1}",
+      "{\"distance_threshold\": 0}",
+      "{\"distance_threshold\": 1e400}",
+      "{\"distance_threshold\": -1e400}",
+      "{\"similarity_threshold\": -0.1}",
+      "{\"similarity_threshold\": 100.5}",
+      "{\"similarity_threshold\": 1e400}",
+      "{\"distance_threshold\": \"NaN\"}",
+      "{\"operating_point\": \"fmr1e-9\"}",
+      "{\"distance_threshold\": 0.5, \"similarity_threshold\": 50}"};
   const kyc_image good = raw_gray(pixels, sizeof pixels, 32, 32);
   kyc_image image;
   kyc_buffer* buffer = NULL;
@@ -262,10 +276,10 @@ static void test_engine_calls(const kyc_engine* engine) {
                  KYC_INVALID_CONFIG, "annotate: profile JSON with invalid UTF-8");
     CHECK(buffer == NULL);
   }
-  EXPECT_ERROR(kyc_check_photo(engine, &good,
-                               "{\"name\": \"x\", \"rules\": {\"image_width\": {\"min\": 1e400}}}",
-                               out_),
-               KYC_INVALID_CONFIG, "profile threshold beyond double");
+  EXPECT_ERROR(
+      kyc_check_photo(engine, &good,
+                      "{\"name\": \"x\", \"rules\": {\"image_width\": {\"min\": 1e400}}}", out_),
+      KYC_INVALID_CONFIG, "profile threshold beyond double");
 
   /* NULL images everywhere an image is taken. */
   EXPECT_ERROR(kyc_check_photo(engine, NULL, NULL, out_), KYC_INVALID_ARGUMENT, "NULL photo");

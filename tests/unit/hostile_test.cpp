@@ -176,8 +176,7 @@ TEST(HostileUtf8, AamvaReportStaysValidJson) {
 
 TEST(HostileUtf8, ConfigJsonIsInvalidConfig) {
   for (const std::string& bad : kBadUtf8) {
-    for (const std::string& json : {"{\"model_dir\": \"" + bad + "\"}",
-                                    "{\"" + bad + "\": 1}",
+    for (const std::string& json : {"{\"model_dir\": \"" + bad + "\"}", "{\"" + bad + "\": 1}",
                                     "{\"face\": {\"detector\": \"hog" + bad + "\"}}",
                                     "{\"document\": {\"as_of\": \"" + bad + "\"}}",
                                     "{\"verifier\": {\"auth_header\": \"" + bad + "\"}}"}) {
@@ -212,9 +211,9 @@ TEST(HostileUtf8, PhotoProfileJsonIsInvalidConfig) {
 
 TEST(HostileUtf8, ApplicantJsonIsInvalidArgument) {
   for (const std::string& bad : kBadUtf8) {
-    for (const std::string& json : {"{\"surname\": \"" + bad + "\"}",
-                                    "{\"" + bad + "\": \"x\"}",
-                                    "{\"applicant\": {\"address\": {\"city\": \"" + bad + "\"}}}"}) {
+    for (const std::string& json :
+         {"{\"surname\": \"" + bad + "\"}", "{\"" + bad + "\": \"x\"}",
+          "{\"applicant\": {\"address\": {\"city\": \"" + bad + "\"}}}"}) {
       const Outcome outcome = measure([&] { (void)kyc::load_applicant_json(json); });
       ASSERT_TRUE(outcome.error) << json;
       EXPECT_EQ(*outcome.error, ErrorCode::invalid_argument) << outcome.message;
@@ -229,14 +228,16 @@ TEST(HostileNumbers, JsonNumbersBeyondDoubleAreClearErrors) {
   // exception.
   for (const char* number : {"1e400", "-1e400"}) {
     const std::string n = number;
-    Outcome outcome =
-        measure([&] { (void)kyc::Config::from_json("{\"document\": {\"name_threshold\": " + n + "}}"); });
+    Outcome outcome = measure(
+        [&] { (void)kyc::Config::from_json("{\"document\": {\"name_threshold\": " + n + "}}"); });
     ASSERT_TRUE(outcome.error) << number;
     EXPECT_EQ(*outcome.error, ErrorCode::invalid_config) << outcome.message;
 
     outcome = measure([&] {
-      (void)kyc::PhotoProfile::from_json("{\"name\": \"x\", \"rules\": {\"image_width\": "
-                                         "{\"min\": " + n + "}}}");
+      (void)kyc::PhotoProfile::from_json(
+          "{\"name\": \"x\", \"rules\": {\"image_width\": "
+          "{\"min\": " +
+          n + "}}}");
     });
     ASSERT_TRUE(outcome.error) << number;
     EXPECT_EQ(*outcome.error, ErrorCode::invalid_config) << outcome.message;
@@ -261,7 +262,8 @@ TEST(HostileNumbers, ConsistencyThresholdsOutsideZeroToOne) {
       kyc::ConsistencyOptions options;
       options.as_of = "2026-01-31";
       (name ? options.name_threshold : options.address_threshold) = value;
-      const Outcome outcome = measure([&] { (void)kyc::check_consistency(applicant, {}, options); });
+      const Outcome outcome =
+          measure([&] { (void)kyc::check_consistency(applicant, {}, options); });
       ASSERT_TRUE(outcome.error) << value;
       EXPECT_EQ(*outcome.error, ErrorCode::invalid_argument) << outcome.message;
     }
@@ -323,9 +325,8 @@ TEST(HostileNumbers, FaceMatchThresholdsNaNNegativeInfinite) {
     kyc::FaceMatchOptions distance;
     distance.distance_threshold = value;
     kyc::FaceMatchOptions similarity;
-    similarity.similarity_threshold = value < 0 || std::isnan(value) || std::isinf(value)
-                                          ? value
-                                          : 100.5;
+    similarity.similarity_threshold =
+        value < 0 || std::isnan(value) || std::isinf(value) ? value : 100.5;
     for (const kyc::FaceMatchOptions* options : {&distance, &similarity}) {
       const Outcome outcome = measure([&] { (void)engine->face_match(image, image, *options); });
       ASSERT_TRUE(outcome.error) << value;
@@ -408,9 +409,9 @@ TEST(HostileImages, WebpWithHugeDeclaredCanvas) {
   expect_fast_and_small(outcome, "webp lossless bomb");
 
   // Extended WebP (VP8X): a 24-bit canvas width-1 and height-1 of 16777216 each.
-  std::vector<std::uint8_t> vp8x = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P',
-                                    'V', 'P', '8', 'X', 10, 0, 0, 0, 0, 0, 0, 0,
-                                    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  std::vector<std::uint8_t> vp8x = {'R', 'I', 'F', 'F', 0,    0,    0,    0,    'W',  'E',
+                                    'B', 'P', 'V', 'P', '8',  'X',  10,   0,    0,    0,
+                                    0,   0,   0,   0,   0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
   put_le(vp8x, 4, static_cast<std::uint32_t>(vp8x.size() - 8), 4);
   outcome = decode_outcome(vp8x);
   ASSERT_TRUE(outcome.error);
@@ -423,10 +424,10 @@ TEST(HostileImages, WebpWithHugeDeclaredCanvas) {
 TEST(HostileImages, GifWithHugeFrameInASmallScreen) {
   // Logical screen 16 x 16, then an image descriptor declaring a 65535 x 65535 frame with an
   // LZW stream of a few bytes.
-  std::vector<std::uint8_t> gif = {'G', 'I', 'F', '8', '9', 'a', 16, 0, 16, 0, 0x80, 0, 0,
-                                   0, 0, 0, 255, 255, 255,  // 2-entry global colour table
-                                   0x2C, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0,
-                                   2, 2, 0x4C, 0x01, 0, 0x3B};
+  std::vector<std::uint8_t> gif = {
+      'G',  'I', 'F', '8', '9', 'a',  16,   0,    16,   0, 0x80, 0, 0,    0,    0, 0,
+      255,  255, 255,  // 2-entry global colour table
+      0x2C, 0,   0,   0,   0,   0xFF, 0xFF, 0xFF, 0xFF, 0, 2,    2, 0x4C, 0x01, 0, 0x3B};
   const Outcome outcome = decode_outcome(gif);
   ASSERT_TRUE(outcome.error);
   EXPECT_TRUE(*outcome.error == ErrorCode::limit_exceeded ||
@@ -471,8 +472,7 @@ TEST_P(DamagedImages, CorruptedAtManyOffsets) {
       std::vector<std::uint8_t> bytes = full;
       const std::size_t at = bytes.size() * static_cast<std::size_t>(i) / 64;
       for (std::size_t k = at; k < std::min(bytes.size(), at + 8); ++k) bytes[k] = value;
-      const std::string what =
-          std::string(GetParam()) + " corrupted at " + std::to_string(at);
+      const std::string what = std::string(GetParam()) + " corrupted at " + std::to_string(at);
       Outcome outcome;
       std::optional<kyc::Image> image;
       outcome = measure([&] { image.emplace(kyc::decode_image(bytes.data(), bytes.size())); });
@@ -489,6 +489,8 @@ TEST_P(DamagedImages, CorruptedAtManyOffsets) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, DamagedImages, ::testing::Values(".jpg", ".png", ".webp"),
-                         [](const ::testing::TestParamInfo<const char*>& param) { return std::string(param.param + 1); });
+                         [](const ::testing::TestParamInfo<const char*>& param) {
+                           return std::string(param.param + 1);
+                         });
 
 }  // namespace
