@@ -78,3 +78,48 @@ format:
 
 clean:
 	rm -rf build
+
+# --- reliability (docs/reliability.md) -------------------------------------------------------
+# Not part of `make test` (CI time budget). fuzz: every libFuzzer target for FUZZ_SECONDS each
+# (clang, build/fuzz); fuzz-smoke: a few seconds each, so the targets stay buildable and sane.
+# check-sanitizers: the C++ and C test suites under ASan+UBSan (build/asan), then the
+# concurrency stress test under TSan (build/tsan).
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_aamva fuzz_applicant fuzz_c_abi fuzz_config_json fuzz_decode_image \
+                fuzz_mrz fuzz_package fuzz_photo_profile_json
+ASAN_BUILD   ?= build/asan
+TSAN_BUILD   ?= build/tsan
+
+.PHONY: fuzz fuzz-build fuzz-smoke check-sanitizers check-asan check-tsan
+
+fuzz-build:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DKYC_FUZZ=ON \
+	  -DKYC_BUILD_TESTS=OFF -DKYC_BUILD_BENCHMARKS=OFF -DKYC_BUILD_CLI=OFF -DKYC_INSTALL=OFF
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS)
+
+# Each target runs on a scratch copy of its committed seeds (tests/fuzz/corpus/<target>), so
+# the repository only ever holds the hand-made seeds; crashes land in $(FUZZ_BUILD)/crashes.
+fuzz: fuzz-build
+	@tests/fuzz/run_fuzzers.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
+
+check-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DKYC_SANITIZE=address,undefined \
+	  -DKYC_BUILD_BENCHMARKS=OFF -DKYC_BUILD_CLI=OFF -DKYC_INSTALL=OFF
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  OMP_THREAD_LIMIT=1 OPENBLAS_NUM_THREADS=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS)
+
+check-tsan:
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DKYC_SANITIZE=thread \
+	  -DKYC_BUILD_BENCHMARKS=OFF -DKYC_BUILD_CLI=OFF -DKYC_INSTALL=OFF
+	cmake --build $(TSAN_BUILD) -j$(JOBS) --target kyc_stress_tests
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/stress/tsan.supp halt_on_error=1 second_deadlock_stack=1 print_suppressions=1" \
+	  OMP_THREAD_LIMIT=1 OPENBLAS_NUM_THREADS=1 \
+	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -L stress
+
+check-sanitizers: check-asan check-tsan

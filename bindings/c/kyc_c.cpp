@@ -184,7 +184,8 @@ kyc::FaceMatchOptions parse_face_match_options(const char* options_json) {
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(options_json);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range.406 for a number beyond double (1e400).
     invalid_argument(std::string("kyc_face_match: options_json is not valid JSON: ") + e.what());
   }
   if (!json.is_object()) invalid_argument("kyc_face_match: options_json must be a JSON object");
@@ -426,7 +427,8 @@ kyc_status* kyc_check_consistency(const char* request_json, kyc_report** out_rep
   nlohmann::json request;
   try {
     request = nlohmann::json::parse(request_json);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range.406 for a number beyond double (1e400).
     invalid_argument(std::string(function) + ": request_json is not valid JSON: " + e.what());
   }
   if (!request.is_object()) invalid_argument(std::string(function) + ": expected a JSON object");

@@ -92,6 +92,10 @@ Config Config::from_json(std::string_view text) {
   } catch (const json::parse_error& e) {
     throw Error(ErrorCode::invalid_config,
                 std::string("config: malformed JSON at byte ") + std::to_string(e.byte));
+  } catch (const json::exception& e) {
+    // Not a syntax error but still unusable text, e.g. a number beyond double (1e400:
+    // out_of_range.406); it must not escape as a non-kyc exception.
+    throw Error(ErrorCode::invalid_config, std::string("config: unusable JSON: ") + e.what());
   }
   if (!root.is_object()) bad("(root)", "expected a JSON object");
   reject_unknown(root, "",
@@ -296,7 +300,7 @@ std::string Config::to_json() const {
         {"ca_bundle", aws.ca_bundle},
         {"quality_filter", aws.quality_filter}}},
   };
-  return j.dump(2);
+  return j.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace kyc

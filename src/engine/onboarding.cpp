@@ -71,7 +71,7 @@ std::string DocumentReadResult::to_json(int indent) const {
   j["notes"] = notes;
   j["timings_ms"] = {
       {"barcode", barcode_ms}, {"mrz", mrz_ms}, {"viz", viz_ms}, {"total", total_ms}};
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string PackageReport::to_json(int indent) const {
@@ -86,7 +86,7 @@ std::string PackageReport::to_json(int indent) const {
   j["consistency"] = consistency ? parse_report(consistency->to_json()) : ordered_json();
   j["verification"] = verification ? parse_report(verification->to_json()) : ordered_json();
   j["total_ms"] = total_ms;
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 namespace detail {

@@ -436,6 +436,9 @@ ApplicantRecord load_applicant_json(std::string_view input, const ApplicantLimit
         });
   } catch (const nlohmann::json::parse_error& e) {
     json_error(text, e.byte > 0 ? e.byte - 1 : 0, "malformed JSON");
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond double (1e400) is out_of_range.406, not a parse_error.
+    throw Error(ErrorCode::invalid_argument, std::string("applicant JSON: ") + e.what());
   }
   const nlohmann::json* object = &doc;
   if (doc.is_object() && doc.contains("applicant") && doc["applicant"].is_object()) {

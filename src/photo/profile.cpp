@@ -64,7 +64,8 @@ PhotoProfile PhotoProfile::from_json(const std::string& json) {
   ordered_json doc;
   try {
     doc = ordered_json::parse(json);
-  } catch (const ordered_json::parse_error& e) {
+  } catch (const ordered_json::exception& e) {
+    // parse_error, and out_of_range for numbers beyond double (1e400).
     bad_profile(std::string("not valid JSON: ") + e.what());
   }
   if (!doc.is_object()) bad_profile("must be a JSON object");
@@ -120,7 +121,7 @@ std::string PhotoProfile::to_json(int indent) const {
     rules_json[id] = r;
   }
   doc["rules"] = rules_json;
-  return doc.dump(indent);
+  return doc.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 PhotoProfile PhotoProfile::builtin(const std::string& name) {
@@ -217,7 +218,7 @@ std::string PhotoCheckResult::to_json(int indent) const {
                        {"landmarks", timings.landmarks_ms},
                        {"rules", rules_ms},
                        {"total", timings.total_ms}};
-  return doc.dump(indent);
+  return doc.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace kyc

@@ -115,7 +115,7 @@ double FaceMatchResult::best_similarity() const {
 }
 
 std::string face_to_json(const Face& face) {
-  return face_json(face).dump();
+  return face_json(face).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string faces_to_json(const std::vector<Face>& faces, int indent) {
@@ -125,7 +125,7 @@ std::string faces_to_json(const std::vector<Face>& faces, int indent) {
   ordered_json list = ordered_json::array();
   for (const Face& face : faces) list.push_back(face_json(face));
   j["faces"] = std::move(list);
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string FaceMatchResult::to_json(int indent) const {
@@ -164,7 +164,7 @@ std::string FaceMatchResult::to_json(int indent) const {
       {"decode", round3(timings.decode_ms)},       {"detect", round3(timings.detect_ms)},
       {"landmarks", round3(timings.landmarks_ms)}, {"embed", round3(timings.embed_ms)},
       {"match", round3(timings.match_ms)},         {"total", round3(timings.total_ms)}};
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace kyc

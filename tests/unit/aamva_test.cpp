@@ -28,13 +28,13 @@ std::string b64decode(const std::string& in) {
   static const std::string kAlphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  int val = 0;
+  std::uint32_t val = 0;  // unsigned: old bits shift out harmlessly (int overflow is UB)
   int bits = -8;
   for (char c : in) {
     if (c == '=') break;
     const auto pos = kAlphabet.find(c);
     if (pos == std::string::npos) continue;
-    val = (val << 6) + static_cast<int>(pos);
+    val = (val << 6) + static_cast<std::uint32_t>(pos);
     bits += 6;
     if (bits >= 0) {
       out.push_back(static_cast<char>((val >> bits) & 0xFF));

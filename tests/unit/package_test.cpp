@@ -385,7 +385,8 @@ TEST(PackageRead, JsonFormDirectoriesAndMacMetadataAreReported) {
   zip.add("Package/front.jpg", images().front);
   zip.add("Package/back.png", images().back);
   zip.add_dir("__MACOSX/");
-  zip.add("__MACOSX/Package/._selfie.jpg", std::string("\0\5\26\7 AppleDouble", 18));
+  // 16 bytes: the literal's length (18 read past its end).
+  zip.add("__MACOSX/Package/._selfie.jpg", std::string("\0\5\26\7 AppleDouble", 16));
   zip.add("Package/.DS_Store", std::string("\0\0\0\1Bud1", 8));
   zip.add("Package/notes.txt", "taken on the phone\n");
   const kyc::Package p = read(zip.finish());

@@ -66,7 +66,7 @@ std::string ConsistencyResult::to_json(int indent) const {
                              {"sources", sources_json(v.sources)}});
   }
   j["validity"] = std::move(validity_json);
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace kyc

@@ -86,7 +86,7 @@ std::string MrzResult::to_json(int indent) const {
                      {"rotation", geometry.rotation}};
   }
   if (ocr_confidence >= 0) j["ocr_confidence"] = ocr_confidence;
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace kyc

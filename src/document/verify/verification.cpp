@@ -59,7 +59,7 @@ std::string VerificationResult::to_json(int indent) const {
   j["attempts"] = attempts;
   j["http_status"] = http_status;
   j["latency_ms"] = std::isfinite(latency_ms) ? std::round(latency_ms * 10.0) / 10.0 : 0.0;
-  return j.dump(indent);
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace kyc
