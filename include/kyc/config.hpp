@@ -9,8 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "kyc/applicant.hpp"
 #include "kyc/export.hpp"
 #include "kyc/image.hpp"
+#include "kyc/package.hpp"
 
 namespace kyc {
 
@@ -51,9 +53,9 @@ struct DocumentConfig {
   std::string viz_model = "eng";
   /// Consistency: the date validity is judged on ("YYYY-MM-DD"; empty = today, UTC).
   std::string as_of;
-  int minimum_age = 18;          ///< 0 disables the age check
-  bool address_decides = true;   ///< an address mismatch makes the verdict inconsistent
-  double name_threshold = 0.8;   ///< 0..1
+  int minimum_age = 18;         ///< 0 disables the age check
+  bool address_decides = true;  ///< an address mismatch makes the verdict inconsistent
+  double name_threshold = 0.8;  ///< 0..1
   double address_threshold = 0.8;
 };
 
@@ -64,7 +66,8 @@ struct VerifierConfig {
   int timeout_ms = 10000;   ///< per attempt
   int connect_timeout_ms = 3000;
   int max_attempts = 3;
-  std::string ca_bundle;  ///< PEM file of trusted CAs; empty = system store
+  std::string ca_bundle;                       ///< PEM file of trusted CAs; empty = system store
+  std::size_t max_response_bytes = 64 * 1024;  ///< a larger answer is an error, not a read
 };
 
 /// AWS backends ("aws.rekognition", "aws.textract"; docs/aws.md). Every field is optional: the
@@ -96,6 +99,10 @@ struct KYC_API Config {
   /// (the Python module passes it). Empty = ask the Python interpreter ($KYC_PYTHON or python3).
   std::string packaged_model_dir;
   ImageLimits limits;
+  /// KYC packages (ZIP): sizes, entry count, compression ratio... (docs/limits.md).
+  PackageLimits package_limits;
+  /// Applicant forms (CSV/JSON): bytes, rows, fields, nesting (docs/limits.md).
+  ApplicantLimits applicant_limits;
   FaceConfig face;
   DocumentConfig document;
   VerifierConfig verifier;

@@ -99,8 +99,8 @@ Config Config::from_json(std::string_view text) {
   }
   if (!root.is_object()) bad("(root)", "expected a JSON object");
   reject_unknown(root, "",
-                 {"model_dir", "packaged_model_dir", "limits", "face", "document", "verifier",
-                  "aws", "max_pooled_instances"});
+                 {"model_dir", "packaged_model_dir", "limits", "package_limits", "applicant_limits",
+                  "face", "document", "verifier", "aws", "max_pooled_instances"});
   read_string(root, "", "model_dir", config.model_dir);
   read_string(root, "", "packaged_model_dir", config.packaged_model_dir);
   read_int(root, "", "max_pooled_instances", config.max_pooled_instances, 0, 1024);
@@ -110,6 +110,34 @@ Config Config::from_json(std::string_view text) {
   read_int(limits, "limits.", "max_encoded_bytes", config.limits.max_encoded_bytes, 1, (1LL << 40));
   read_int(limits, "limits.", "max_pixels", config.limits.max_pixels, 1, (1LL << 40));
   read_int(limits, "limits.", "max_dimension", config.limits.max_dimension, 1, 1 << 16);
+
+  const json& package = section(root, "package_limits");
+  reject_unknown(package, "package_limits.",
+                 {"max_archive_bytes", "max_entries", "max_entry_bytes", "max_total_bytes",
+                  "max_compression_ratio", "min_bytes_for_ratio_check", "max_name_bytes",
+                  "max_barcode_scan_pixels"});
+  PackageLimits& pl = config.package_limits;
+  const std::string pp = "package_limits.";
+  read_int(package, pp, "max_archive_bytes", pl.max_archive_bytes, 1, 1LL << 40);
+  read_int(package, pp, "max_entries", pl.max_entries, 1, 1 << 20);
+  read_int(package, pp, "max_entry_bytes", pl.max_entry_bytes, 1, 1LL << 40);
+  read_int(package, pp, "max_total_bytes", pl.max_total_bytes, 1, 1LL << 40);
+  read_double(package, pp, "max_compression_ratio", pl.max_compression_ratio);
+  read_int(package, pp, "min_bytes_for_ratio_check", pl.min_bytes_for_ratio_check, 0, 1LL << 40);
+  read_int(package, pp, "max_name_bytes", pl.max_name_bytes, 1, 1 << 16);
+  read_int(package, pp, "max_barcode_scan_pixels", pl.max_barcode_scan_pixels, 0, 1LL << 40);
+
+  const json& applicant = section(root, "applicant_limits");
+  reject_unknown(
+      applicant, "applicant_limits.",
+      {"max_bytes", "max_fields_per_row", "max_rows", "max_field_bytes", "max_json_depth"});
+  ApplicantLimits& al = config.applicant_limits;
+  const std::string ap = "applicant_limits.";
+  read_int(applicant, ap, "max_bytes", al.max_bytes, 1, 1LL << 40);
+  read_int(applicant, ap, "max_fields_per_row", al.max_fields_per_row, 1, 1 << 20);
+  read_int(applicant, ap, "max_rows", al.max_rows, 1, 1LL << 32);
+  read_int(applicant, ap, "max_field_bytes", al.max_field_bytes, 1, 1LL << 40);
+  read_int(applicant, ap, "max_json_depth", al.max_json_depth, 1, 1000);
 
   const json& face = section(root, "face");
   reject_unknown(face, "face.",
@@ -132,8 +160,8 @@ Config Config::from_json(std::string_view text) {
 
   const json& document = section(root, "document");
   reject_unknown(document, "document.",
-                 {"reader", "tessdata_dir", "mrz_model", "viz", "viz_model", "as_of",
-                  "minimum_age", "address_decides", "name_threshold", "address_threshold"});
+                 {"reader", "tessdata_dir", "mrz_model", "viz", "viz_model", "as_of", "minimum_age",
+                  "address_decides", "name_threshold", "address_threshold"});
   DocumentConfig& d = config.document;
   read_string(document, "document.", "reader", d.reader);
   read_string(document, "document.", "tessdata_dir", d.tessdata_dir);
@@ -149,7 +177,7 @@ Config Config::from_json(std::string_view text) {
   const json& verifier = section(root, "verifier");
   reject_unknown(verifier, "verifier.",
                  {"url", "auth_header", "timeout_ms", "connect_timeout_ms", "max_attempts",
-                  "ca_bundle"});
+                  "ca_bundle", "max_response_bytes"});
   VerifierConfig& v = config.verifier;
   read_string(verifier, "verifier.", "url", v.url);
   read_string(verifier, "verifier.", "auth_header", v.auth_header);
@@ -157,6 +185,7 @@ Config Config::from_json(std::string_view text) {
   read_int(verifier, "verifier.", "connect_timeout_ms", v.connect_timeout_ms, 1, 600000);
   read_int(verifier, "verifier.", "max_attempts", v.max_attempts, 1, 10);
   read_string(verifier, "verifier.", "ca_bundle", v.ca_bundle);
+  read_int(verifier, "verifier.", "max_response_bytes", v.max_response_bytes, 1, 1LL << 30);
 
   const json& aws = section(root, "aws");
   reject_unknown(aws, "aws.",
@@ -218,10 +247,13 @@ void Config::validate() const {
   if (document.minimum_age < 0 || document.minimum_age > 150) {
     bad("document.minimum_age", "must be 0..150");
   }
-  for (const auto& [key, t] : {std::pair<const char*, double>{"document.name_threshold",
-                                                               document.name_threshold},
-                               {"document.address_threshold", document.address_threshold}}) {
+  for (const auto& [key, t] :
+       {std::pair<const char*, double>{"document.name_threshold", document.name_threshold},
+        {"document.address_threshold", document.address_threshold}}) {
     if (!(t >= 0 && t <= 1)) bad(key, "must be a number in 0..1");
+  }
+  if (!(package_limits.max_compression_ratio >= 1 && package_limits.max_compression_ratio <= 1e6)) {
+    bad("package_limits.max_compression_ratio", "must be a number in 1..1000000");
   }
   if (verifier.max_attempts < 1 || verifier.max_attempts > 10) {
     bad("verifier.max_attempts", "must be 1..10");
@@ -284,7 +316,23 @@ std::string Config::to_json() const {
         {"timeout_ms", verifier.timeout_ms},
         {"connect_timeout_ms", verifier.connect_timeout_ms},
         {"max_attempts", verifier.max_attempts},
-        {"ca_bundle", verifier.ca_bundle}}},
+        {"ca_bundle", verifier.ca_bundle},
+        {"max_response_bytes", verifier.max_response_bytes}}},
+      {"package_limits",
+       {{"max_archive_bytes", package_limits.max_archive_bytes},
+        {"max_entries", package_limits.max_entries},
+        {"max_entry_bytes", package_limits.max_entry_bytes},
+        {"max_total_bytes", package_limits.max_total_bytes},
+        {"max_compression_ratio", package_limits.max_compression_ratio},
+        {"min_bytes_for_ratio_check", package_limits.min_bytes_for_ratio_check},
+        {"max_name_bytes", package_limits.max_name_bytes},
+        {"max_barcode_scan_pixels", package_limits.max_barcode_scan_pixels}}},
+      {"applicant_limits",
+       {{"max_bytes", applicant_limits.max_bytes},
+        {"max_fields_per_row", applicant_limits.max_fields_per_row},
+        {"max_rows", applicant_limits.max_rows},
+        {"max_field_bytes", applicant_limits.max_field_bytes},
+        {"max_json_depth", applicant_limits.max_json_depth}}},
       // Keys are never echoed back: only whether they are set.
       {"aws",
        {{"region", aws.region},

@@ -101,6 +101,7 @@ DocumentServices::DocumentServices(const Config& config) : config_(config) {
     http.connect_timeout = std::chrono::milliseconds(config.verifier.connect_timeout_ms);
     http.max_attempts = config.verifier.max_attempts;
     http.ca_bundle = config.verifier.ca_bundle;
+    http.max_response_bytes = config.verifier.max_response_bytes;
     verifier_ = std::make_unique<HttpRecordVerifier>(std::move(http));
   }
 }
@@ -230,7 +231,7 @@ PackageReport verify_package(const Engine& engine, const DocumentServices& docum
                              const std::uint8_t* zip, std::size_t size) {
   const auto start = Clock::now();
   PackageReport report;
-  report.package = read_package(zip, size);
+  report.package = read_package(zip, size, engine.config().package_limits);
   // Roles from names and shapes first; when a selfie is still missing, let the face detector
   // say which images show a face.
   if (report.package.find(PackageRole::selfie) == nullptr) {
@@ -315,7 +316,8 @@ PackageReport verify_package(const Engine& engine, const DocumentServices& docum
     const std::string_view text(reinterpret_cast<const char*>(form->bytes.data()),
                                 form->bytes.size());
     const ApplicantRecord applicant =
-        form->detected_type == "json" ? load_applicant_json(text) : load_applicant_csv(text);
+        form->detected_type == "json" ? load_applicant_json(text, engine.config().applicant_limits)
+                                      : load_applicant_csv(text, engine.config().applicant_limits);
     report.consistency = check_consistency(applicant, consistency_sources(report, sent),
                                            documents.consistency_options());
     if (report.consistency->verdict == ConsistencyVerdict::inconsistent) {

@@ -289,3 +289,33 @@ TEST(DocumentRead, MissingOcrModelIsAClearError) {
 }
 
 }  // namespace
+
+namespace {
+
+// Package and applicant limits come from the engine's configuration (JSON, so also C/Python).
+TEST(Onboarding, ConfiguredLimitsApply) {
+  kyc::Config config = kyc::Config::from_json(
+      R"({"package_limits": {"max_entries": 2}, "applicant_limits": {"max_bytes": 16}})");
+  EXPECT_EQ(config.package_limits.max_entries, 2u);
+  EXPECT_EQ(kyc::Config::from_json(config.to_json()).applicant_limits.max_bytes, 16u);
+  const kyc::Engine limited(config);
+  const Bytes three = zip({{"a.csv", text(kForm)}, {"b.txt", text("x")}, {"c.txt", text("y")}});
+  try {
+    (void)limited.verify_package(three.data(), three.size());
+    FAIL() << "three entries accepted with max_entries 2";
+  } catch (const kyc::Error& e) {
+    EXPECT_EQ(e.code(), kyc::ErrorCode::limit_exceeded) << e.what();
+  }
+  const Bytes one = zip({{"form.csv", text(kForm)}});
+  try {
+    (void)limited.verify_package(one.data(), one.size());
+    FAIL() << "a " << kForm.size() << "-byte form accepted with max_bytes 16";
+  } catch (const kyc::Error& e) {
+    EXPECT_EQ(e.code(), kyc::ErrorCode::limit_exceeded) << e.what();
+  }
+  EXPECT_THROW(kyc::Config::from_json(R"({"package_limits": {"max_entries": "2"}})"), kyc::Error);
+  EXPECT_THROW(kyc::Config::from_json(R"({"package_limits": {"max_compression_ratio": 0}})"),
+               kyc::Error);
+}
+
+}  // namespace
