@@ -45,7 +45,9 @@ python: setup
 test-python: python
 	$(PYTHON) -m pytest tests/python -q
 
-test: test-cpp test-python
+# The fuzz targets run a few seconds each so that they stay buildable and sane (issue 7); longer
+# runs: make fuzz FUZZ_SECONDS=300.
+test: test-cpp test-python fuzz-smoke
 
 bench: build
 	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2
@@ -80,8 +82,8 @@ clean:
 	rm -rf build
 
 # --- reliability (docs/reliability.md) -------------------------------------------------------
-# Not part of `make test` (CI time budget). fuzz: every libFuzzer target for FUZZ_SECONDS each
-# (clang, build/fuzz); fuzz-smoke: a few seconds each, so the targets stay buildable and sane.
+# fuzz: every libFuzzer target for FUZZ_SECONDS each (clang, build/fuzz); fuzz-smoke (part of
+# `make test`): a few seconds each, so the targets stay buildable and sane.
 # check-sanitizers: the C++ and C test suites under ASan+UBSan (build/asan), then the
 # concurrency stress test under TSan (build/tsan).
 FUZZ_BUILD   ?= build/fuzz
@@ -93,7 +95,7 @@ TSAN_BUILD   ?= build/tsan
 
 .PHONY: fuzz fuzz-build fuzz-smoke check-sanitizers check-asan check-tsan
 
-fuzz-build:
+fuzz-build: setup
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DKYC_FUZZ=ON \
 	  -DKYC_BUILD_TESTS=OFF -DKYC_BUILD_BENCHMARKS=OFF -DKYC_BUILD_CLI=OFF -DKYC_INSTALL=OFF
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(FUZZ_TARGETS)

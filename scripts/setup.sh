@@ -16,6 +16,8 @@ APT_PACKAGES=(
   libzip-dev               # KYC packages (ZIP)
   libcurl4-openssl-dev libssl-dev  # HTTPS: third-party verification, AWS backends
   libgtest-dev libgmock-dev libbenchmark-dev
+  zlib1g-dev               # tests build PNG bombs
+  clang libclang-rt-14-dev # libFuzzer targets (make fuzz, fuzz-smoke in make test)
 )
 PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models)
 
