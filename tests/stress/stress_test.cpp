@@ -25,6 +25,7 @@
 #include "kyc/mrz.hpp"
 #include "kyc/package.hpp"
 #include "support/shared_data.hpp"
+#include "support/zip_writer.hpp"
 
 namespace {
 
@@ -63,29 +64,7 @@ std::string without_timings(const std::string& json) {
   return j.dump();
 }
 
-// An in-memory ZIP written with libzip (the package reader's own library, writing side).
-Bytes make_zip(const std::vector<std::pair<std::string, Bytes>>& files) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(buffer);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  for (const auto& [name, content] : files) {
-    zip_source_t* src = zip_source_buffer(archive, content.data(), content.size(), 0);
-    zip_file_add(archive, name.c_str(), src, ZIP_FL_ENC_UTF_8);
-  }
-  Bytes out;
-  if (zip_close(archive) == 0 && zip_source_open(buffer) == 0) {
-    zip_source_seek(buffer, 0, SEEK_END);
-    out.resize(static_cast<std::size_t>(zip_source_tell(buffer)));
-    zip_source_seek(buffer, 0, SEEK_SET);
-    zip_source_read(buffer, out.data(), out.size());
-    zip_source_close(buffer);
-  }
-  zip_source_free(buffer);
-  zip_error_fini(&error);
-  return out;
-}
+using kyc_test::make_zip;
 
 // ICAO Doc 9303 part 4 specimen (input text, not an expected value).
 const char* const kMrz =

@@ -16,6 +16,7 @@
 
 #include "support/registry_server.hpp"
 #include "support/shared_data.hpp"
+#include "support/zip_writer.hpp"
 
 namespace {
 
@@ -69,25 +70,8 @@ Bytes licence_back() {
 }
 
 Bytes zip(const std::vector<std::pair<std::string, Bytes>>& files) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(buffer);
-  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
-  for (const auto& [name, content] : files) {
-    zip_source_t* src = zip_source_buffer(archive, content.data(), content.size(), 0);
-    EXPECT_GE(zip_file_add(archive, name.c_str(), src, ZIP_FL_ENC_UTF_8), 0);
-  }
-  EXPECT_EQ(zip_close(archive), 0);
-  Bytes out;
-  zip_source_open(buffer);
-  zip_source_seek(buffer, 0, SEEK_END);
-  out.resize(static_cast<std::size_t>(zip_source_tell(buffer)));
-  zip_source_seek(buffer, 0, SEEK_SET);
-  zip_source_read(buffer, out.data(), out.size());
-  zip_source_close(buffer);
-  zip_source_free(buffer);
-  zip_error_fini(&error);
+  const Bytes out = kyc_test::make_zip(files);
+  EXPECT_FALSE(out.empty());
   return out;
 }
 
