@@ -8,6 +8,7 @@
 //   * kyc::cross_check_viz_mrz(viz, mrz): per-field agreement of the two zones.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -94,7 +95,7 @@ class KYC_API VizReader {
 
  private:
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// Agreement of one field between the printed zone and the MRZ.

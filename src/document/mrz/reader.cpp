@@ -258,8 +258,7 @@ struct MrzReader::Impl {
   std::unique_ptr<detail::TesseractPool> ocr;
 };
 
-MrzReader::MrzReader(MrzReaderOptions options) : impl_(new Impl) {
-  std::unique_ptr<Impl> guard(impl_);
+MrzReader::MrzReader(MrzReaderOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   const std::string dir =
       detail::locate_tessdata_dir(impl_->options.model, impl_->options.tessdata_dir);
@@ -273,23 +272,11 @@ MrzReader::MrzReader(MrzReaderOptions options) : impl_(new Impl) {
                         {"load_freq_dawg", "0"},
                         {"user_defined_dpi", "300"}};
   impl_->ocr = std::make_unique<detail::TesseractPool>(std::move(settings));
-  guard.release();
 }
 
-MrzReader::~MrzReader() {
-  delete impl_;
-}
-MrzReader::MrzReader(MrzReader&& other) noexcept : impl_(other.impl_) {
-  other.impl_ = nullptr;
-}
-MrzReader& MrzReader::operator=(MrzReader&& other) noexcept {
-  if (this != &other) {
-    delete impl_;
-    impl_ = other.impl_;
-    other.impl_ = nullptr;
-  }
-  return *this;
-}
+MrzReader::~MrzReader() = default;
+MrzReader::MrzReader(MrzReader&&) noexcept = default;
+MrzReader& MrzReader::operator=(MrzReader&&) noexcept = default;
 
 const std::string& MrzReader::traineddata_path() const noexcept {
   return impl_->traineddata;

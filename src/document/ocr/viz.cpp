@@ -429,8 +429,7 @@ struct VizReader::Impl {
   std::unique_ptr<detail::TesseractPool> ocr;
 };
 
-VizReader::VizReader(VizReaderOptions options) : impl_(new Impl) {
-  std::unique_ptr<Impl> guard(impl_);
+VizReader::VizReader(VizReaderOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   detail::TesseractSettings settings;
   settings.tessdata_dir =
@@ -439,23 +438,11 @@ VizReader::VizReader(VizReaderOptions options) : impl_(new Impl) {
   settings.page_segmentation = 3;  // automatic layout: cards mix columns, photos and labels
   settings.variables = {{"user_defined_dpi", "300"}};
   impl_->ocr = std::make_unique<detail::TesseractPool>(std::move(settings));
-  guard.release();
 }
 
-VizReader::~VizReader() {
-  delete impl_;
-}
-VizReader::VizReader(VizReader&& other) noexcept : impl_(other.impl_) {
-  other.impl_ = nullptr;
-}
-VizReader& VizReader::operator=(VizReader&& other) noexcept {
-  if (this != &other) {
-    delete impl_;
-    impl_ = other.impl_;
-    other.impl_ = nullptr;
-  }
-  return *this;
-}
+VizReader::~VizReader() = default;
+VizReader::VizReader(VizReader&&) noexcept = default;
+VizReader& VizReader::operator=(VizReader&&) noexcept = default;
 
 VizResult VizReader::read(const ImageInput& input) const {
   if (impl_ == nullptr) throw Error(ErrorCode::invalid_argument, "VizReader was moved from");
