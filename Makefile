@@ -16,7 +16,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL = $(JOBS)
 
 FACES := $(KYC_SHARED)/data/faces/face_recognition/examples
 
-.PHONY: setup configure build demo test test-cpp test-python python bench calibrate eval format clean
+.PHONY: setup configure build demo test test-cpp test-python test-serverless python bench calibrate eval format clean
 
 setup:
 	@scripts/setup.sh
@@ -45,9 +45,13 @@ python: setup
 test-python: python
 	$(PYTHON) -m pytest tests/python -q
 
+# The AWS serverless example (examples/aws_serverless) against moto in server mode on loopback.
+test-serverless: python
+	$(PYTHON) -m pytest examples/aws_serverless/tests -q
+
 # The fuzz targets run a few seconds each so that they stay buildable and sane (issue 7); longer
 # runs: make fuzz FUZZ_SECONDS=300.
-test: test-cpp test-python fuzz-smoke
+test: test-cpp test-python test-serverless fuzz-smoke
 
 bench: build
 	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2

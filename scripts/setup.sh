@@ -19,7 +19,8 @@ APT_PACKAGES=(
   zlib1g-dev               # tests build PNG bombs
   clang libclang-rt-14-dev # libFuzzer targets (make fuzz, fuzz-smoke in make test)
 )
-PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models)
+PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models
+              boto3 moto 'moto[server]')
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -35,7 +36,9 @@ fi
 
 PYTHON=${PYTHON:-python3}
 # Module names differ from distribution names for a few packages.
-declare -A MODULE=([scikit-build-core]=scikit_build_core [pillow]=PIL [cmake]=cmake [ninja]=ninja)
+# moto[server]: moto's server extra (Flask, flask-cors, cfn-lint), which `moto.server` needs.
+declare -A MODULE=([scikit-build-core]=scikit_build_core [pillow]=PIL [cmake]=cmake [ninja]=ninja
+                   [moto[server]]=flask_cors)
 need=()
 for pkg in "${PIP_PACKAGES[@]}"; do
   mod=${MODULE[$pkg]:-$pkg}
