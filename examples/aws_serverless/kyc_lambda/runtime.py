@@ -64,9 +64,13 @@ def engine_config() -> Dict[str, Any]:
     if backend == "aws":
         # docs/aws.md: Rekognition for faces, Textract AnalyzeID for documents; credentials come
         # from the Lambda role through the environment.
+        # KYC_AWS_ENDPOINT: a VPC or FIPS endpoint (or a test server) for both services.
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
+        aws = {"region": region}
+        if os.environ.get("KYC_AWS_ENDPOINT"):
+            aws["endpoint"] = os.environ["KYC_AWS_ENDPOINT"]
         return {"face": {"analyzer": "aws.rekognition", "comparer": "aws.rekognition"},
-                "document": {"reader": "aws.textract"}, "aws": {"region": region}}
+                "document": {"reader": "aws.textract"}, "aws": aws}
     raise ValueError(f"KYC_BACKEND must be 'local' or 'aws', not {backend!r}")
 
 

@@ -225,8 +225,10 @@ def test_sqs_batch_reports_only_the_bad_message(stack, photo_bytes):
 def test_one_engine_per_container(stack, photo_bytes):
     stack.upload(PHOTO_KEY, photo_bytes)
     event = created_event(stack)
-    first = runtime.engine()
+    runtime.reset()  # a new container
+    assert not runtime.engine_is_warm()
     handler.handler(event, LambdaContext())
+    first = runtime.engine()
     stack.upload("photos/second.jpg", photo_bytes)
     handler.handler(created_event(stack), LambdaContext())
     assert runtime.engine() is first and len(runtime._engines) == 1
@@ -253,3 +255,22 @@ def test_key_overwritten_before_processing_is_not_judged_on_other_bytes(stack, p
     assert stale["status"] == "error" and stale["error"]["code"] == "object_changed"
     fresh = by_etag[second["Records"][0]["s3"]["object"]["eTag"]]
     assert fresh["status"] == "error" and fresh["error"]["code"] == "invalid_image"
+
+
+def test_logs_are_json_lines_without_personal_data(stack, package_bytes, capsys):
+    stack.upload(PACKAGE_KEY, package_bytes)
+    _, created = split_notifications(stack.s3_notifications())
+    context = LambdaContext()
+    capsys.readouterr()
+    handler.handler(stack.as_lambda_sqs_event(created), context)
+    out = capsys.readouterr().out
+    records = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    by_event = {r["event"]: r for r in records}
+    result = by_event["kyc.result"]
+    item = only_item(stack)
+    assert result["request_id"] == context.aws_request_id and result["result_id"] == item["pk"]
+    assert result["verdict"] == item["verdict"] and result["reasons"] == item["reasons"]
+    assert result["bucket"] == stack.bucket and result["ms"]["total"] > 0
+    assert by_event["invocation"]["trigger"] == "sqs" and by_event["invocation"]["ms"] > 0
+    leaked = [s for s in PERSONAL + ["app 7", "applications/"] if s in out]
+    assert not leaked, f"personal data or object keys in the logs: {leaked}"
