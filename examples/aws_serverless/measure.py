@@ -41,7 +41,8 @@ def main() -> None:
         if not (SHARED_DIR / needed).is_file():
             sys.exit(f"measure: missing {SHARED_DIR / needed} (set KYC_SHARED)")
     photo = (SHARED_DIR / OBAMA).read_bytes()
-    package = build_package({"form.csv": SPECIMEN_FORM, "passport.jpg": (SHARED_DIR / PASSPORT).read_bytes(),
+    package = build_package({"form.csv": SPECIMEN_FORM,
+                             "passport.jpg": (SHARED_DIR / PASSPORT).read_bytes(),
                              "selfie.jpg": photo})
     server = MotoServer()
     try:

@@ -64,7 +64,9 @@ def result_id(ref: ObjectRef) -> str:
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z"
+    """UTC, ISO 8601 with milliseconds: 2026-11-21T22:47:00.123Z."""
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
 
 
 def to_dynamo(item: Dict[str, Any]) -> Dict[str, Any]:
@@ -231,7 +233,8 @@ class Processor:
             raise _ObjectUnusable("object_empty")
         return data
 
-    def _error_item(self, item: Dict[str, Any], kind: str, code: str, started: float) -> Dict[str, Any]:
+    def _error_item(self, item: Dict[str, Any], kind: str, code: str,
+                    started: float) -> Dict[str, Any]:
         item.setdefault("kind", kind)
         item.update(status="error", reasons=[code], error={"code": code},
                     ms={"total": round((time.perf_counter() - started) * 1000.0, 1)})

@@ -47,7 +47,8 @@ def package_summary(result: Any) -> Tuple[str, List[str], Dict[str, Any]]:
     face = report.get("face_match")
     if face:
         summary["face_match"] = _pick(face, "status", "match", "similarity")
-        summary["face_match"]["operating_point"] = (face.get("decision") or {}).get("operating_point")
+        decision = face.get("decision") or {}
+        summary["face_match"]["operating_point"] = decision.get("operating_point")
     document = report.get("document")
     if document:
         summary["document"] = {

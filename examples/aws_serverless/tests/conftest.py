@@ -40,7 +40,8 @@ def in_ci() -> bool:
 def shared(relative: str) -> Path:
     path = SHARED_DIR / relative
     if not path.is_file():
-        reason = f"test data missing: {path} (set KYC_SHARED to the shared folder; now {SHARED_DIR})"
+        reason = (f"test data missing: {path} (set KYC_SHARED to the shared folder; "
+                  f"now {SHARED_DIR})")
         if in_ci():
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)

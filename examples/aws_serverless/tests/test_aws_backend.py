@@ -108,7 +108,8 @@ def test_backend_selection_by_environment(monkeypatch):
         "document": {"reader": "aws.textract"}, "aws": {"region": "eu-west-1"}}
     monkeypatch.setenv("KYC_BACKEND", "local")
     assert runtime.engine_config() == {}
-    monkeypatch.setenv("KYC_CONFIG_JSON", '{"face": {"min_face_size": 40}}')  # wins over KYC_BACKEND
+    # KYC_CONFIG_JSON wins over KYC_BACKEND.
+    monkeypatch.setenv("KYC_CONFIG_JSON", '{"face": {"min_face_size": 40}}')
     assert runtime.engine_config() == {"face": {"min_face_size": 40}}
     monkeypatch.setenv("KYC_CONFIG_JSON", "[1]")
     with pytest.raises(ValueError, match="JSON object"):
