@@ -10,6 +10,7 @@ invocation that the same container serves.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Dict, List
 
@@ -42,8 +43,14 @@ def handler(event: Dict[str, Any], context: Any) -> Dict[str, Any]:
     if kind == "sqs":
         failures: List[Dict[str, str]] = []
         processed = 0
+        reserve_ms = int(os.environ.get("KYC_TIME_RESERVE_MS", "15000"))
         for record in event["Records"]:
             message_id = record.get("messageId")
+            if _remaining_ms(context) < reserve_ms:
+                # Too little time left for another verification: hand the rest back to SQS
+                # now rather than time out, which would make SQS redeliver the whole batch.
+                failures.append({"itemIdentifier": message_id})
+                continue
             try:
                 for ref in objects_from_sqs_body(record.get("body")):
                     processor.process(ref)
@@ -67,6 +74,11 @@ def handler(event: Dict[str, Any], context: Any) -> Dict[str, Any]:
 
 def api_handler(event: Dict[str, Any], context: Any) -> Dict[str, Any]:
     return api.get_result(event, context)
+
+
+def _remaining_ms(context: Any) -> float:
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining() if callable(remaining) else float("inf")
 
 
 def _aws_code(e: Exception) -> Any:

@@ -134,12 +134,13 @@ def split_notifications(messages: List[Dict[str, Any]]):
 class LambdaContext:
     """The attributes of the Lambda context object that the handlers read."""
 
-    def __init__(self) -> None:
+    def __init__(self, remaining_ms: int = 60_000) -> None:
         self.aws_request_id = str(uuid.uuid4())
         self.function_name = "kyc-test"
+        self.remaining_ms = remaining_ms
 
     def get_remaining_time_in_millis(self) -> int:
-        return 60_000
+        return self.remaining_ms
 
 
 def patched_environ(values: Dict[str, str]) -> Iterator[None]:

@@ -275,3 +275,19 @@ def test_logs_are_json_lines_without_personal_data(stack, package_bytes, capsys)
     assert by_event["invocation"]["trigger"] == "sqs" and by_event["invocation"]["ms"] > 0
     leaked = [s for s in PERSONAL + ["app 7", "applications/"] if s in out]
     assert not leaked, f"personal data or object keys in the logs: {leaked}"
+
+
+def test_batch_near_the_timeout_hands_the_rest_back(stack, photo_bytes, monkeypatch):
+    for key in ("photos/a.jpg", "photos/b.jpg"):
+        stack.upload(key, photo_bytes)
+    _, created = split_notifications(stack.s3_notifications())
+    event = stack.as_lambda_sqs_event(created)
+    monkeypatch.setenv("KYC_TIME_RESERVE_MS", "15000")
+
+    out = handler.handler(event, LambdaContext(remaining_ms=5_000))
+
+    # Nothing was started: every message goes back to SQS, none is half done.
+    assert out == {"batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in created]}
+    assert stack.items() == []
+    assert handler.handler(event, LambdaContext()) == {"batchItemFailures": []}
+    assert len(stack.items()) == 2

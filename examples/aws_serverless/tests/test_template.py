@@ -167,8 +167,8 @@ def test_no_wildcards_where_aws_allows_a_resource(template):
             if s["Sid"] == "KycAwsBackends":
                 assert set(as_list(s["Action"])) <= NO_RESOURCE_LEVEL_ACTIONS
     # The admin statement is the key policy's mandatory one, for this account's root only.
-    [(_, admin)] = [(w, s) for w, s in allows if s.get("Sid") == "AccountAdministersKey"]
-    assert "KeyPolicy" in _ and ":root" in admin["Principal"]["AWS"]["Fn::Sub"]
+    [(where, admin)] = [(w, s) for w, s in allows if s.get("Sid") == "AccountAdministersKey"]
+    assert "KeyPolicy" in where and ":root" in admin["Principal"]["AWS"]["Fn::Sub"]
 
 
 def _inline_statements(props):
