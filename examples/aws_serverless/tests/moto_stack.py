@@ -8,9 +8,8 @@ ones moto's S3 emits (URL-encoded keys, the s3:TestEvent included), not hand-wri
 from __future__ import annotations
 
 import json
-import os
 import uuid
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 import boto3
 from moto.server import ThreadedMotoServer
@@ -141,16 +140,3 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return self.remaining_ms
-
-
-def patched_environ(values: Dict[str, str]) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
