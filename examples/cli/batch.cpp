@@ -518,44 +518,65 @@ Previous read_previous(const std::string& path) {
     text.append(buffer, static_cast<std::size_t>(got));
   }
   const std::size_t complete = text.empty() ? 0 : text.rfind('\n') + 1;  // npos + 1 == 0
-  if (complete != text.size()) {
-    if (::ftruncate(fd, static_cast<off_t>(complete)) != 0) {
-      ::close(fd);
-      throw kyc::Error(kyc::ErrorCode::io_error, "cannot truncate " + path);
-    }
-    previous.dropped_partial_line = true;
-    text.resize(complete);
-  }
-  ::close(fd);
+  auto refuse = [&](std::size_t line) {
+    ::close(fd);
+    throw kyc::Error(kyc::ErrorCode::invalid_argument,
+                     path + " line " + std::to_string(line) +
+                         " is not a kyc.batch_result line: not resuming (use --restart to "
+                         "overwrite, or another --out)");
+  };
 
+  // Every complete line is checked before anything is truncated: a wrong --out is refused
+  // untouched.
   std::size_t number = 0;
-  for (std::size_t start = 0; start < text.size();) {
+  for (std::size_t start = 0; start < complete;) {
     const std::size_t end = text.find('\n', start);
     const std::string_view line(text.data() + start, end - start);
     start = end + 1;
     ++number;
     const nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
-    const bool ours = value.is_object() && value.value("schema", "") == kSchema &&
-                      value.contains("id") && value["id"].is_string() && value.contains("status") &&
-                      value["status"].is_string();
-    if (!ours) {
-      throw kyc::Error(kyc::ErrorCode::invalid_argument,
-                       path + " line " + std::to_string(number) +
-                           " is not a kyc.batch_result line: not resuming (use --restart to "
-                           "overwrite, or another --out)");
+    if (!value.is_object()) refuse(number);
+    const auto field = [&](const char* key) -> const nlohmann::json* {
+      const auto found = value.find(key);
+      return found == value.end() ? nullptr : &*found;
+    };
+    const auto* schema = field("schema");
+    const auto* id = field("id");
+    const auto* status = field("status");
+    if (schema == nullptr || *schema != kSchema || id == nullptr || !id->is_string() ||
+        status == nullptr || !status->is_string()) {
+      refuse(number);
     }
-    const bool error = value["status"] == "error";
+    const auto* row = field("line");
+    const std::size_t row_line =
+        row != nullptr && row->is_number_unsigned() ? row->get<std::size_t>() : 0;
     std::string code;
     int exit_code = kExitMatch;
-    if (error) {
-      if (value.contains("error") && value["error"].is_object())
-        code = value["error"].value("code", "");
-      exit_code =
-          value.value("exit_code", kExitInput) == kExitInternal ? kExitInternal : kExitInput;
+    if (*status == "error") {
+      const auto* error = field("error");
+      if (error != nullptr && error->is_object() && error->contains("code") &&
+          (*error)["code"].is_string()) {
+        code = (*error)["code"].get<std::string>();
+      }
+      const auto* recorded = field("exit_code");
+      exit_code = recorded != nullptr && *recorded == kExitInternal ? kExitInternal : kExitInput;
     }
-    previous.done[resume_key(value["id"].get<std::string>(), value.value("line", 0u),
-                             code == kDuplicateId)] = exit_code;
+    previous.done[resume_key(id->get<std::string>(), row_line, code == kDuplicateId)] = exit_code;
   }
+
+  if (complete != text.size()) {
+    // Our lines all start with the same bytes: a tail that does not is not a torn line of ours.
+    const std::string marker = std::string("{\"schema\":\"") + kSchema + "\"";
+    const std::string_view tail(text.data() + complete, text.size() - complete);
+    const std::size_t common = std::min(tail.size(), marker.size());
+    if (tail.substr(0, common) != std::string_view(marker).substr(0, common)) refuse(number + 1);
+    if (::ftruncate(fd, static_cast<off_t>(complete)) != 0) {
+      ::close(fd);
+      throw kyc::Error(kyc::ErrorCode::io_error, "cannot truncate " + path);
+    }
+    previous.dropped_partial_line = true;
+  }
+  ::close(fd);
   return previous;
 }
 
@@ -656,6 +677,8 @@ void write_stderr(const std::string& text) {
 
 int run_batch(const Options& options) {
   const auto started = Clock::now();
+  // From the start: a signal while the engine loads stops the batch before its first job.
+  install_signal_handlers();
   // Plan first: a bad manifest or folder fails before any engine is loaded or file written.
   struct stat st {};
   if (::stat(options.input.c_str(), &st) != 0)
@@ -702,7 +725,6 @@ int run_batch(const Options& options) {
   if (std::any_of(todo.begin(), todo.end(), [](const Job* j) { return !j->planned_error; }))
     engine.emplace(config);
 
-  install_signal_handlers();
   LineWriter writer(out_fd);
   Counters counters;
   std::atomic<std::size_t> next{0};

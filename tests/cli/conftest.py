@@ -10,12 +10,24 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DIR = Path(os.environ.get("KYC_SHARED") or (REPO_ROOT.parent / "shared")).resolve()
 
 
 def pytest_addoption(parser):
     parser.addoption("--kyc-binary", default=os.environ.get("KYC_BINARY"),
                      help="path of the built kyc command (default: $KYC_BINARY)")
+    parser.addoption("--default-shared", default=str(REPO_ROOT.parent / "shared"),
+                     help="the shared folder when KYC_SHARED is not set (ctest passes the one "
+                          "CMake was configured with)")
+
+
+def shared_dir(config) -> Path:
+    return Path(os.environ.get("KYC_SHARED") or config.getoption("--default-shared")).resolve()
+
+
+def pytest_configure(config):
+    # The binaries the tests spawn find the OCR-B MRZ model in the shared folder (as `make`
+    # arranges), unless the caller pointed them elsewhere.
+    os.environ.setdefault("KYC_TESSDATA_DIR", str(shared_dir(config) / "models" / "tessdata"))
 
 
 def in_ci() -> bool:
@@ -34,13 +46,14 @@ def kyc_binary(pytestconfig) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared():
+def shared(pytestconfig):
     """shared("data/faces/...") -> Path, or skip (fail under CI=true) when it is missing."""
+    root = shared_dir(pytestconfig)
 
     def require(relative: str) -> Path:
-        path = SHARED_DIR / relative
+        path = root / relative
         if not path.is_file():
-            reason = f"test data missing: {path} (set KYC_SHARED; currently {SHARED_DIR})"
+            reason = f"test data missing: {path} (set KYC_SHARED; currently {root})"
             if in_ci():
                 pytest.fail(reason, pytrace=False)
             pytest.skip(reason)

@@ -169,6 +169,11 @@ def test_batch_level_input_errors(kyc_binary, tmp_path):
     refused = run(kyc_binary, "batch", tmp_path / "empty", "--out", foreign)
     assert refused.returncode == 3 and "not a kyc.batch_result line" in refused.stderr
     assert foreign.read_text() == "not results\n", "a foreign file is never modified"
+    no_newline = tmp_path / "notes2.txt"
+    no_newline.write_text("a last line without its newline is not taken for a torn result")
+    refused = run(kyc_binary, "batch", tmp_path / "empty", "--out", no_newline)
+    assert refused.returncode == 3 and "line 1 is not a kyc.batch_result" in refused.stderr
+    assert no_newline.read_text().startswith("a last line"), "not truncated"
 
 
 def test_folder_batch_one_line_per_file(kyc_binary, photo_folder, photos):
