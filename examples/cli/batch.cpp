@@ -727,6 +727,7 @@ int run_batch(const Options& options) {
 
   LineWriter writer(out_fd);
   Counters counters;
+  const auto work_started = Clock::now();  // the rate and ETA leave the engine's loading out
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::atomic<bool> write_failed{false};
@@ -740,12 +741,23 @@ int run_batch(const Options& options) {
       if (index >= todo.size()) return;
       const Job& job = *todo[index];
       JobResult result;
-      if (job.planned_error) {
-        result.error = *job.planned_error;
-      } else {
-        result = run_job(*engine, job, default_profile);
+      std::string line;
+      try {
+        if (job.planned_error) {
+          result.error = *job.planned_error;
+        } else {
+          result = run_job(*engine, job, default_profile);
+        }
+        line = result_line(job, result);
+      } catch (const std::exception& e) {  // out of memory formatting the line: still a line
+        result.ok = false;
+        result.error = {"internal", e.what(), kExitInternal};
+        line = "{\"schema\":\"" + std::string(kSchema) +
+               "\",\"schema_version\":1,\"id\":" + json_string(job.id) +
+               ",\"status\":\"error\",\"exit_code\":4,\"verdict\":null,\"report\":null,"
+               "\"error\":{\"code\":\"internal\",\"message\":\"cannot format the result\"}}\n";
       }
-      if (!writer.write(result_line(job, result))) {
+      if (!writer.write(line)) {
         write_failed = true;
         stop = true;
         return;
@@ -772,7 +784,7 @@ int run_batch(const Options& options) {
     progress = std::thread([&] {
       std::unique_lock<std::mutex> lock(progress_mutex);
       for (;;) {
-        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        const double seconds = std::chrono::duration<double>(Clock::now() - work_started).count();
         write_stderr(progress_line(counters.done, todo.size(), counters.errors, seconds));
         if (finished) break;
         progress_wake.wait_for(lock, std::chrono::milliseconds(100));
