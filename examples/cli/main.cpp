@@ -31,10 +31,13 @@
 
 namespace {
 
+// The shared pieces (commands.hpp) under the names this file has always used.
+using kyc_cli::ends_with;
 using kyc_cli::kExitInput;
 using kyc_cli::kExitInternal;
 using kyc_cli::kExitMatch;
 using kyc_cli::kExitNoMatch;
+using kyc_cli::kExitUnable;
 using kyc_cli::kExitUsage;
 
 void usage(std::ostream& out) {
@@ -222,10 +225,10 @@ int photo_check(const Args& args) {
     if (!args.annotate_path.empty()) {
       const kyc::Image image =
           engine.decode(kyc::ImageInput::from_bytes(bytes.data(), bytes.size()));
-      const auto format = kyc_cli::ends_with(args.annotate_path, ".jpg") ||
-                                  kyc_cli::ends_with(args.annotate_path, ".jpeg")
-                              ? kyc::AnnotationFormat::jpeg
-                              : kyc::AnnotationFormat::png;
+      const auto format =
+          ends_with(args.annotate_path, ".jpg") || ends_with(args.annotate_path, ".jpeg")
+              ? kyc::AnnotationFormat::jpeg
+              : kyc::AnnotationFormat::png;
       const auto encoded = kyc::annotate_photo(image.view(), result, profile, format);
       std::ofstream out(args.annotate_path, std::ios::binary);
       out.write(reinterpret_cast<const char*>(encoded.data()),

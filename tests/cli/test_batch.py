@@ -404,3 +404,25 @@ def test_stderr_never_carries_personal_fields(mixed_run):
     assert personal, "the specimen's MRZ was read (else this test checks nothing)"
     for value in personal + ["SPECIMEN", "X0000000", "obama", "passport-td3"]:
         assert str(value) not in mixed_run.stderr
+
+
+def test_manifest_csv_quoting_and_line_numbers(kyc_binary, tmp_path):
+    """RFC 4180 details; every row is invalid, so no engine is loaded and this runs fast."""
+    manifest = tmp_path / "jobs.csv"
+    manifest.write_bytes("\ufeffID, Kind ,input,input2\r\n"
+                         '"multi\nline ""id""",face-match,a.jpg,\r\n'
+                         "\r\n"
+                         "plain,face-match,b.jpg,\r\n"
+                         ",photo-check,c.jpg,\r\n"
+                         "short,photo-check\n"
+                         "odd,,notes.txt,\n".encode())
+    done = run(kyc_binary, "batch", manifest)
+    assert done.returncode == 3
+    lines = {(l["id"], l["line"]): l["error"] for l in lines_of(done.stdout)}
+    assert set(lines) == {('multi\nline "id"', 2), ("plain", 5), ("line:6", 6), ("short", 7),
+                          ("odd", 8)}
+    assert all(error["code"] == "invalid_job" for error in lines.values())
+    assert "input2" in lines[("plain", 5)]["message"]
+    assert lines[("line:6", 6)]["message"] == "empty id"
+    assert "fields" in lines[("short", 7)]["message"]
+    assert "kind" in lines[("odd", 8)]["message"]
