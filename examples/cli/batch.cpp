@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -496,87 +497,97 @@ struct Previous {
   bool dropped_partial_line = false;
 };
 
-/// Reads an existing results file: the keys already done, and drops a truncated last line
-/// (a crash mid-write) by truncating the file to its last complete line.
+/// What a line of ours starts with: a file that does not is not a results file.
+std::string line_marker() {
+  return std::string("{\"schema\":\"") + kSchema + "\"";
+}
+
+/// Records one complete results line in `previous`; false when it is not one of ours.
+bool record_previous_line(const std::string& line, Previous& previous) {
+  const nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
+  if (!value.is_object()) return false;
+  const auto field = [&](const char* key) -> const nlohmann::json* {
+    const auto found = value.find(key);
+    return found == value.end() ? nullptr : &*found;
+  };
+  const auto* schema = field("schema");
+  const auto* id = field("id");
+  const auto* status = field("status");
+  if (schema == nullptr || *schema != kSchema || id == nullptr || !id->is_string() ||
+      status == nullptr || !status->is_string()) {
+    return false;
+  }
+  const auto* row = field("line");
+  const std::size_t row_line =
+      row != nullptr && row->is_number_unsigned() ? row->get<std::size_t>() : 0;
+  std::string code;
+  int exit_code = kExitMatch;
+  if (*status == "error") {
+    const auto* error = field("error");
+    if (error != nullptr && error->is_object() && error->contains("code") &&
+        (*error)["code"].is_string()) {
+      code = (*error)["code"].get<std::string>();
+    }
+    const auto* recorded = field("exit_code");
+    exit_code = recorded != nullptr && *recorded == kExitInternal ? kExitInternal : kExitInput;
+  }
+  previous.done[resume_key(id->get<std::string>(), row_line, code == kDuplicateId)] = exit_code;
+  return true;
+}
+
+/// Reads an existing results file line by line (only the keys are kept): the jobs already done;
+/// a truncated last line (a crash mid-write) is dropped by truncating the file to its last
+/// complete line. Every complete line is checked before anything is truncated, and the first
+/// bytes before any line is read whole, so a wrong --out (another file, a video) is refused
+/// untouched and cheaply.
 Previous read_previous(const std::string& path) {
   Previous previous;
-  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return previous;
     throw kyc::Error(kyc::ErrorCode::io_error, "cannot open " + path + ": " + std::strerror(errno));
   }
-  std::string text;
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      ::close(fd);
-      throw kyc::Error(kyc::ErrorCode::io_error, "cannot read " + path);
-    }
-    if (got == 0) break;
-    text.append(buffer, static_cast<std::size_t>(got));
-  }
-  const std::size_t complete = text.empty() ? 0 : text.rfind('\n') + 1;  // npos + 1 == 0
+  if (!S_ISREG(st.st_mode))
+    throw kyc::Error(kyc::ErrorCode::invalid_argument, path + " is not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read " + path);
   auto refuse = [&](std::size_t line) {
-    ::close(fd);
     throw kyc::Error(kyc::ErrorCode::invalid_argument,
                      path + " line " + std::to_string(line) +
                          " is not a kyc.batch_result line: not resuming (use --restart to "
                          "overwrite, or another --out)");
   };
+  const std::string marker = line_marker();
+  auto starts_like_ours = [&](std::string_view text) {
+    const std::size_t common = std::min(text.size(), marker.size());
+    return text.substr(0, common) == std::string_view(marker).substr(0, common);
+  };
+  {
+    std::string head(marker.size(), '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (!starts_like_ours(head)) refuse(1);
+    in.clear();
+    in.seekg(0);
+  }
 
-  // Every complete line is checked before anything is truncated: a wrong --out is refused
-  // untouched.
+  std::uint64_t complete = 0;  // bytes up to the end of the last complete line
   std::size_t number = 0;
-  for (std::size_t start = 0; start < complete;) {
-    const std::size_t end = text.find('\n', start);
-    const std::string_view line(text.data() + start, end - start);
-    start = end + 1;
+  std::string line;
+  while (std::getline(in, line)) {
     ++number;
-    const nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
-    if (!value.is_object()) refuse(number);
-    const auto field = [&](const char* key) -> const nlohmann::json* {
-      const auto found = value.find(key);
-      return found == value.end() ? nullptr : &*found;
-    };
-    const auto* schema = field("schema");
-    const auto* id = field("id");
-    const auto* status = field("status");
-    if (schema == nullptr || *schema != kSchema || id == nullptr || !id->is_string() ||
-        status == nullptr || !status->is_string()) {
-      refuse(number);
+    if (in.eof()) {  // no newline after it: torn while written
+      if (!starts_like_ours(line)) refuse(number);
+      previous.dropped_partial_line = true;
+      break;
     }
-    const auto* row = field("line");
-    const std::size_t row_line =
-        row != nullptr && row->is_number_unsigned() ? row->get<std::size_t>() : 0;
-    std::string code;
-    int exit_code = kExitMatch;
-    if (*status == "error") {
-      const auto* error = field("error");
-      if (error != nullptr && error->is_object() && error->contains("code") &&
-          (*error)["code"].is_string()) {
-        code = (*error)["code"].get<std::string>();
-      }
-      const auto* recorded = field("exit_code");
-      exit_code = recorded != nullptr && *recorded == kExitInternal ? kExitInternal : kExitInput;
-    }
-    previous.done[resume_key(id->get<std::string>(), row_line, code == kDuplicateId)] = exit_code;
+    if (!record_previous_line(line, previous)) refuse(number);
+    complete += line.size() + 1;
   }
-
-  if (complete != text.size()) {
-    // Our lines all start with the same bytes: a tail that does not is not a torn line of ours.
-    const std::string marker = std::string("{\"schema\":\"") + kSchema + "\"";
-    const std::string_view tail(text.data() + complete, text.size() - complete);
-    const std::size_t common = std::min(tail.size(), marker.size());
-    if (tail.substr(0, common) != std::string_view(marker).substr(0, common)) refuse(number + 1);
-    if (::ftruncate(fd, static_cast<off_t>(complete)) != 0) {
-      ::close(fd);
-      throw kyc::Error(kyc::ErrorCode::io_error, "cannot truncate " + path);
-    }
-    previous.dropped_partial_line = true;
-  }
-  ::close(fd);
+  if (in.bad()) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read " + path);
+  in.close();
+  if (previous.dropped_partial_line && ::truncate(path.c_str(), static_cast<off_t>(complete)) != 0)
+    throw kyc::Error(kyc::ErrorCode::io_error, "cannot truncate " + path);
   return previous;
 }
 
