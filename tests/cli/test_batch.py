@@ -174,6 +174,10 @@ def test_batch_level_input_errors(kyc_binary, tmp_path):
     refused = run(kyc_binary, "batch", tmp_path / "empty", "--out", no_newline)
     assert refused.returncode == 3 and "line 1 is not a kyc.batch_result" in refused.stderr
     assert no_newline.read_text().startswith("a last line"), "not truncated"
+    bad_config = run(kyc_binary, "batch", tmp_path / "empty", "--config", tmp_path / "none.json")
+    assert bad_config.returncode == 3
+    bad_profile = run(kyc_binary, "batch", tmp_path / "empty", "--profile", "martian")
+    assert bad_profile.returncode == 3
 
 
 def test_folder_batch_one_line_per_file(kyc_binary, photo_folder, photos):
@@ -315,7 +319,8 @@ def test_resume_keeps_error_lines_and_exit_code(kyc_binary, tmp_path, photos):
         "duplicate-id lines are neither repeated nor hide the first row with that id"
 
 
-def test_sigint_finishes_running_jobs_and_resumes(kyc_binary, tmp_path, photos):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_signal_finishes_running_jobs_and_resumes(kyc_binary, tmp_path, photos, stop_signal):
     folder = many_photos_folder(tmp_path / "in", photos, 40)
     out = tmp_path / "results.ndjson"
     process = subprocess.Popen([str(kyc_binary), "batch", str(folder), "--out", str(out),
@@ -324,7 +329,7 @@ def test_sigint_finishes_running_jobs_and_resumes(kyc_binary, tmp_path, photos):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 3):
         time.sleep(0.02)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop_signal)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr
