@@ -377,6 +377,7 @@ def read_pty(fd: int, process: subprocess.Popen) -> bytes:
 def test_progress_bar_on_a_terminal(kyc_binary, tmp_path, photos, progress, bar_expected):
     folder = many_photos_folder(tmp_path / "in", photos, 6)
     master, slave = pty.openpty()
+    started = time.monotonic()
     with open(tmp_path / "out.ndjson", "wb") as stdout:
         process = subprocess.Popen([str(kyc_binary), "batch", str(folder), "--jobs", "2",
                                     "--progress", progress], stdout=stdout, stderr=slave)
@@ -386,6 +387,8 @@ def test_progress_bar_on_a_terminal(kyc_binary, tmp_path, photos, progress, bar_
     finally:
         os.close(master)
     assert process.wait(timeout=60) == 0
+    elapsed = time.monotonic() - started
+    assert terminal.count("\r[") <= 10 * elapsed + 2, "redrawn at most ~10 times a second"
     assert ("6/6 100%" in terminal and "jobs/s" in terminal and "\r[" in terminal) == bar_expected
     assert "kyc batch: 6 jobs: 6 ok" in terminal
     assert len(lines_of((tmp_path / "out.ndjson").read_text())) == 6, "results go to stdout only"
