@@ -1,6 +1,7 @@
 # kyc — the two commands:
 #   make demo   installs dependencies, builds, and runs kyc on sample data: a face match, a
-#               passport-photo check (with an annotated picture) and a passport read
+#               passport-photo check (with an annotated picture), a passport read and a batch
+#               photo check of a folder
 #   make test   installs dependencies, builds, and runs every test (C++, C, install, Python)
 # Other targets: build, bench, calibrate, eval, python, format, clean.
 
@@ -34,6 +35,8 @@ demo: build
 	$(BUILD)/examples/cli/kyc photo-check $(FACES)/obama.jpg --annotate $(BUILD)/obama-annotated.png || true
 	@echo "annotated photo: $(BUILD)/obama-annotated.png"
 	$(BUILD)/examples/cli/kyc doc-read $(KYC_SHARED)/data/docs/passporteye/tests/data/passport-td3.jpg --pretty
+	$(BUILD)/examples/cli/kyc batch $(FACES) --jobs $(JOBS) --out $(BUILD)/faces.ndjson --restart
+	@echo "batch results (one NDJSON line per photo): $(BUILD)/faces.ndjson"
 
 test-cpp: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

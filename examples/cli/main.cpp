@@ -8,10 +8,12 @@
 //   kyc doc-read FRONT [BACK] [--config FILE.json] [--pretty]
 //   kyc doc-check FRONT [BACK] --applicant FORM.csv|FORM.json [--config FILE.json] [--pretty]
 //   kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]
+//   kyc batch FOLDER|MANIFEST.csv [--out RESULTS.ndjson] [--jobs N] ... (batch.hpp)
 //   kyc version
 //
 // Exit codes: 0 match / compliant (or success), 1 no match / no face / non-compliant, 2 usage
-// error, 3 input or config error, 4 internal error, 5 photo could not be assessed.
+// error, 3 input or config error, 4 internal error, 5 photo could not be assessed (batch: see
+// batch.hpp and docs/cli.md).
 #include <kyc/kyc.hpp>
 
 #include <unistd.h>
@@ -24,14 +26,19 @@
 #include <string>
 #include <vector>
 
+#include "batch.hpp"
+#include "commands.hpp"
+
 namespace {
 
-constexpr int kExitMatch = 0;
-constexpr int kExitNoMatch = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitInput = 3;
-constexpr int kExitInternal = 4;
-constexpr int kExitUnable = 5;
+// The shared pieces (commands.hpp) under the names this file has always used.
+using kyc_cli::ends_with;
+using kyc_cli::kExitInput;
+using kyc_cli::kExitInternal;
+using kyc_cli::kExitMatch;
+using kyc_cli::kExitNoMatch;
+using kyc_cli::kExitUnable;
+using kyc_cli::kExitUsage;
 
 void usage(std::ostream& out) {
   out << "usage:\n"
@@ -45,9 +52,11 @@ void usage(std::ostream& out) {
          "  kyc doc-check FRONT [BACK] --applicant FORM.csv|FORM.json [--config FILE.json]\n"
          "                [--pretty]\n"
          "  kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]\n"
+         "  kyc batch FOLDER|MANIFEST.csv [options]   (kyc batch --help)\n"
          "  kyc version\n"
          "exit codes: 0 match/compliant/success, 1 no match, no face or non-compliant, 2 usage,\n"
-         "            3 bad input/config, 4 internal error, 5 photo could not be assessed\n";
+         "            3 bad input/config, 4 internal error, 5 photo could not be assessed\n"
+         "            (batch: 0 all jobs ran, 3 some jobs failed, 4 internal, 130 interrupted)\n";
 }
 
 struct Args {
@@ -124,10 +133,10 @@ int face_match(const Args& args) {
   options.similarity_threshold = args.similarity;
   options.operating_point = args.operating_point;
   const kyc::FaceMatchResult result =
-      engine.face_match(kyc::ImageInput::from_path(args.positional[0]),
-                        kyc::ImageInput::from_path(args.positional[1]), options);
+      kyc_cli::face_match(engine, args.positional[0], args.positional[1], options);
+  const kyc_cli::Outcome outcome = kyc_cli::outcome_of(result, args.pretty ? 2 : -1);
   if (args.json) {
-    std::cout << result.to_json(args.pretty ? 2 : -1) << "\n";
+    std::cout << outcome.report << "\n";
   } else {
     std::cout << kyc::face_match_status_name(result.status);
     if (result.status == kyc::FaceMatchStatus::match ||
@@ -139,7 +148,7 @@ int face_match(const Args& args) {
     }
     std::cout << "  [" << result.timings.total_ms << " ms]\n";
   }
-  return result.is_match() ? kExitMatch : kExitNoMatch;
+  return outcome.exit_code;
 }
 
 int detect(const Args& args) {
@@ -150,79 +159,40 @@ int detect(const Args& args) {
   return faces.empty() ? kExitNoMatch : kExitMatch;
 }
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-kyc::PhotoProfile load_profile(const std::string& name) {
-  if (!ends_with(name, ".json")) return kyc::PhotoProfile::builtin(name);
-  std::ifstream in(name, std::ios::binary);
-  if (!in) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read profile file " + name);
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  return kyc::PhotoProfile::from_json(text);
-}
-
-std::vector<std::uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read " + path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-kyc::DocumentReadResult read_document(const kyc::Engine& engine, const Args& args,
-                                      std::size_t first) {
-  const std::size_t sides = args.positional.size() - first;
+/// FRONT [BACK] from the positional arguments.
+std::pair<std::string, std::optional<std::string>> document_sides(const Args& args) {
+  const std::size_t sides = args.positional.size();
   if (sides < 1 || sides > 2) throw std::invalid_argument("give FRONT and optionally BACK");
-  if (sides == 1) return engine.read_document(kyc::ImageInput::from_path(args.positional[first]));
-  return engine.read_document(kyc::ImageInput::from_path(args.positional[first]),
-                              kyc::ImageInput::from_path(args.positional[first + 1]));
+  if (sides == 1) return {args.positional[0], std::nullopt};
+  return {args.positional[0], args.positional[1]};
 }
 
 int doc_read(const Args& args) {
   const kyc::Engine engine(load_config(args));
-  const kyc::DocumentReadResult result = read_document(engine, args, 0);
-  std::cout << result.to_json(args.pretty ? 2 : -1) << "\n";
-  return result.machine_readable() ? kExitMatch : kExitUnable;
+  const auto [front, back] = document_sides(args);
+  const kyc_cli::Outcome outcome =
+      kyc_cli::outcome_of(kyc_cli::read_document(engine, front, back), args.pretty ? 2 : -1);
+  std::cout << outcome.report << "\n";
+  return outcome.exit_code;
 }
 
 int doc_check(const Args& args) {
   if (args.applicant_path.empty()) throw std::invalid_argument("doc-check needs --applicant FORM");
   const kyc::Engine engine(load_config(args));
-  const std::vector<std::uint8_t> form = read_file(args.applicant_path);
-  const std::string_view text(reinterpret_cast<const char*>(form.data()), form.size());
-  const kyc::ApplicantRecord applicant = ends_with(args.applicant_path, ".json")
-                                             ? kyc::load_applicant_json(text)
-                                             : kyc::load_applicant_csv(text);
-  const kyc::DocumentReadResult document = read_document(engine, args, 0);
-  const kyc::ConsistencyResult result = engine.check_consistency(applicant, document.reads());
-  std::cout << "{\"document\":" << document.to_json() << ",\"consistency\":" << result.to_json()
-            << "}\n";
-  switch (result.verdict) {
-    case kyc::ConsistencyVerdict::consistent:
-      return kExitMatch;
-    case kyc::ConsistencyVerdict::inconsistent:
-      return kExitNoMatch;
-    case kyc::ConsistencyVerdict::unable_to_assess:
-      break;
-  }
-  return kExitUnable;
+  const auto [front, back] = document_sides(args);
+  const kyc_cli::Outcome outcome =
+      kyc_cli::outcome_of(kyc_cli::check_document(engine, front, back, args.applicant_path));
+  std::cout << outcome.report << "\n";
+  return outcome.exit_code;
 }
 
 int verify_package(const Args& args) {
   if (args.positional.size() != 1) throw std::invalid_argument("verify-package needs PACKAGE.zip");
   const kyc::Engine engine(load_config(args));
-  const std::vector<std::uint8_t> zip = read_file(args.positional[0]);
-  const kyc::PackageReport report = engine.verify_package(zip.data(), zip.size());
-  std::cout << report.to_json(args.pretty ? 2 : -1) << "\n";
-  switch (report.verdict) {
-    case kyc::PackageVerdict::approved:
-      return kExitMatch;
-    case kyc::PackageVerdict::rejected:
-      return kExitNoMatch;
-    case kyc::PackageVerdict::review:
-      break;
-  }
-  return kExitUnable;
+  const kyc_cli::Outcome outcome = kyc_cli::outcome_of(
+      kyc_cli::verify_package(engine, args.positional[0]), args.pretty ? 2 : -1);
+  std::cout << outcome.report << "\n";
+  return outcome.exit_code;
 }
 
 int photo_check(const Args& args) {
@@ -231,20 +201,16 @@ int photo_check(const Args& args) {
     throw std::invalid_argument("--annotate takes one PHOTO");
   }
   const kyc::Engine engine(load_config(args));
-  const kyc::PhotoProfile profile = load_profile(args.profile);
+  const kyc::PhotoProfile profile = kyc_cli::load_profile(args.profile);
   int worst = kExitMatch;
   for (const auto& path : args.positional) {
-    // Decoded once: the same pixels are checked and annotated.
-    const std::vector<std::uint8_t> bytes = [&] {
-      std::ifstream in(path, std::ios::binary);
-      if (!in) throw kyc::Error(kyc::ErrorCode::io_error, "cannot read " + path);
-      return std::vector<std::uint8_t>{std::istreambuf_iterator<char>(in),
-                                       std::istreambuf_iterator<char>()};
-    }();
+    // Read once: the same pixels are checked and annotated.
+    std::vector<std::uint8_t> bytes;
     const kyc::PhotoCheckResult result =
-        engine.check_photo(kyc::ImageInput::from_bytes(bytes.data(), bytes.size()), profile);
+        kyc_cli::check_photo(engine, path, profile, args.annotate_path.empty() ? nullptr : &bytes);
+    const kyc_cli::Outcome outcome = kyc_cli::outcome_of(result, args.pretty ? 2 : -1);
     if (args.json) {
-      std::cout << result.to_json(args.pretty ? 2 : -1) << "\n";
+      std::cout << outcome.report << "\n";
     } else {
       std::cout << path << ": " << kyc::photo_verdict_name(result.verdict) << " (profile "
                 << result.profile << ", " << result.timings.total_ms << " ms)\n";
@@ -269,9 +235,7 @@ int photo_check(const Args& args) {
                 static_cast<std::streamsize>(encoded.size()));
       if (!out) throw kyc::Error(kyc::ErrorCode::io_error, "cannot write " + args.annotate_path);
     }
-    const int code = result.verdict == kyc::PhotoVerdict::compliant       ? kExitMatch
-                     : result.verdict == kyc::PhotoVerdict::non_compliant ? kExitNoMatch
-                                                                          : kExitUnable;
+    const int code = outcome.exit_code;
     if (code == kExitNoMatch || worst == kExitMatch) worst = code;
   }
   return worst;
@@ -312,6 +276,7 @@ int main(int argc, char** argv) {
       usage(std::cout);
       return 0;
     }
+    if (command == "batch") return kyc_cli::batch_main(argc - 2, argv + 2);
     const Args args = parse(argc, argv);
     if (command == "face-match") return face_match(args);
     if (command == "detect") return detect(args);
