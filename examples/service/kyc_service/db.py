@@ -202,7 +202,7 @@ class Database:
                     if event["type"] in json.loads(sub["events"]):
                         c.execute("INSERT OR IGNORE INTO outbox (event_id, subscription_id, url, payload, "
                                   "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                  (event["id"], sub["id"], sub["url"], json.dumps(event, sort_keys=True),
+                                  (event["event_id"], sub["id"], sub["url"], json.dumps(event, sort_keys=True),
                                    now, now))
         return True
 
