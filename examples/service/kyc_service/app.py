@@ -60,6 +60,9 @@ class Services:
         except BlockingIOError:
             raise RuntimeError(f"another kyc service is running on {settings.data_dir}") from None
         self.incarnation = uuid.uuid4().hex[:12]
+        # Large bodies spool here (plaintext, deleted on close), not in a shared /tmp.
+        self.spool_dir = settings.data_dir / "tmp"
+        self.spool_dir.mkdir(mode=0o700, exist_ok=True)
         self.db = Database(settings.data_dir / "kyc_service.sqlite3")
         self.store = ObjectStore(settings.data_dir / "objects", settings.keys, settings.address_key)
         self.audit = AuditLog(settings.data_dir / "audit.ndjson")
@@ -248,14 +251,17 @@ def create_app(settings: Settings) -> FastAPI:
         if mtype != "multipart/form-data" and not mtype.startswith("image/"):
             raise error(415, "unsupported_media_type",
                         "send multipart/form-data with a `photo` part, or the image itself with an image/* Content-Type")
-        spool = await read_capped(request, cap)
+        spool = await read_capped(request, cap, str(s.spool_dir))
         try:
             if mtype == "multipart/form-data":
                 form = await form_of(request, spool, cap)
-                data = await read_part(form, "photo")
-                if data is None:
-                    raise error(422, "missing_part", "the multipart body has no `photo` part")
-                profile = profile or (form.get("profile") if isinstance(form.get("profile"), str) else None)
+                try:
+                    data = await read_part(form, "photo")
+                    if data is None:
+                        raise error(422, "missing_part", "the multipart body has no `photo` part")
+                    profile = profile or (form.get("profile") if isinstance(form.get("profile"), str) else None)
+                finally:
+                    await form.close()
             else:
                 data = spool.read()
         finally:
@@ -316,21 +322,23 @@ def create_app(settings: Settings) -> FastAPI:
             raise error(415, "unsupported_media_type",
                         "send the package as application/zip, or multipart/form-data with a `package` part "
                         "or `form`, `selfie`, `document_front` (and `document_back`) parts")
-        spool = await read_capped(request, cap)
+        spool = await read_capped(request, cap, str(s.spool_dir))
         parts: Dict[str, bytes] = {}
         try:
             if mtype == "multipart/form-data":
                 form = await form_of(request, spool, cap)
-                unknown = sorted(set(form.keys()) - set(PART_NAMES) - {"package"})
-                if unknown:
-                    raise error(400, "unknown_part", f"unexpected parts {unknown}; expected `package` or "
-                                                     f"{list(PART_NAMES)}")
-                package = await read_part(form, "package")
-                if package is None:
+                try:
+                    unknown = sorted(set(form.keys()) - set(PART_NAMES) - {"package"})
+                    if unknown:
+                        raise error(400, "unknown_part", f"unexpected parts {unknown}; expected `package` or "
+                                                         f"{list(PART_NAMES)}")
+                    package = await read_part(form, "package")
                     for name in PART_NAMES:
                         value = await read_part(form, name)
                         if value is not None:
                             parts[name] = value
+                finally:
+                    await form.close()
             else:
                 package = spool.read()
         finally:
@@ -347,20 +355,23 @@ def create_app(settings: Settings) -> FastAPI:
         missing = [n for n in ("form", "selfie", "document_front") if not parts.get(n)]
         if missing:
             raise error(422, "missing_part", f"missing or empty parts: {missing}")
-        refs: Dict[str, Dict[str, str]] = {}
-        for name, data in parts.items():
+        extensions: Dict[str, str] = {}
+        for name, data in parts.items():  # validate every part before storing any
             if name == "form":
                 try:
                     text = data.decode("utf-8-sig")
                 except UnicodeDecodeError:
                     raise error(422, "bad_form", "the form is not UTF-8 text (CSV or JSON)") from None
-                ext = "json" if text.lstrip().startswith("{") else "csv"
+                extensions[name] = "json" if text.lstrip().startswith("{") else "csv"
             else:
                 ext = sniff_image(data)
                 if ext is None:
                     raise error(422, "not_an_image", f"part `{name}` is not a recognised image")
+                extensions[name] = ext
+        refs: Dict[str, Dict[str, str]] = {}
+        for name, data in parts.items():
             address, _ = await run_in_threadpool(s.store.put, data)
-            refs[name] = {"ref": address, "ext": ext}
+            refs[name] = {"ref": address, "ext": extensions[name]}
         return await submit(request, "application", {"parts": refs})
 
     @app.get("/applications/{application_id}", tags=["applications"],

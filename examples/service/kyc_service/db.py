@@ -147,8 +147,8 @@ class Database:
         with self.transaction() as c:
             rows = c.execute("UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_until = NULL, "
                              "updated_at = ? WHERE status = 'running' AND "
-                             "(lease_owner IS NULL OR lease_owner != ?) RETURNING id",
-                             (time.time(), incarnation)).fetchall()
+                             "(lease_owner IS NULL OR lease_owner NOT LIKE ?) RETURNING id",
+                             (time.time(), incarnation + ":%")).fetchall()
         return [r["id"] for r in rows]
 
     def claim(self, owner: str, lease_seconds: float, kinds: List[str]) -> Optional[sqlite3.Row]:

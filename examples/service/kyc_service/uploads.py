@@ -18,9 +18,11 @@ def too_large(cap: int) -> HTTPException:
     return error(413, "too_large", f"the upload is larger than the limit of {cap} bytes")
 
 
-async def read_capped(request: Request, cap: int) -> "tempfile.SpooledTemporaryFile[bytes]":
-    """The body in a spooled file (rewound). Content-Length is checked before anything is read;
-    a chunked body is cut off as soon as it passes the cap."""
+async def read_capped(request: Request, cap: int,
+                      spool_dir: Optional[str] = None) -> "tempfile.SpooledTemporaryFile[bytes]":
+    """The body in a spooled file (rewound; on disk in spool_dir above 1 MiB, deleted on close).
+    Content-Length is checked before anything is read; a chunked body is cut off as soon as it
+    passes the cap."""
     declared = request.headers.get("content-length")
     if declared is not None:
         try:
@@ -28,7 +30,7 @@ async def read_capped(request: Request, cap: int) -> "tempfile.SpooledTemporaryF
                 raise too_large(cap)
         except ValueError:
             raise error(400, "bad_content_length", "Content-Length is not a number") from None
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, dir=spool_dir)
     size = 0
     try:
         async for chunk in request.stream():

@@ -88,3 +88,48 @@ def test_corrupt_image_is_a_job_result_with_the_library_error_code(service, engi
     assert job["verdict"] == "error"
     assert job["reasons"][0]["code"] == raised.value.code
     assert "annotated_url" not in job
+
+
+def test_large_photo_upload_streams_through_the_disk_spool(service, engine, tmp_path):
+    # A multi-MiB PNG (over the 1 MiB in-memory spool, under the 10 MiB default limit).
+    import os
+    from PIL import Image
+    source = Image.open(require_shared(OBAMA)).convert("RGB").resize((1820, 2274))
+    noise = Image.frombytes("RGB", source.size, os.urandom(source.width * source.height * 3))
+    big = Image.blend(source, noise, 0.03)
+    path = tmp_path / "big.png"
+    big.save(path, "PNG", compress_level=1)
+    data = path.read_bytes()
+    assert 3 * 1024 * 1024 < len(data) < 10 * 1024 * 1024, len(data)
+    expected = engine.check_photo(data)
+    with service.client(service.alice) as c:
+        r = c.post("/photos", files={"photo": ("big.png", data, "image/png")})
+        assert r.status_code == 202, r.text
+        job = wait_job(c, r.json()["status_url"])
+    assert job["status"] == "done" and job["verdict"] == expected.verdict
+    assert job["report"]["image"] == expected.to_dict()["image"]  # the whole PNG arrived: same decoded image
+    assert not any((service.data_dir / "tmp").iterdir())  # spooled bodies are deleted
+
+
+def test_concurrent_jobs_share_one_engine_and_each_has_one_result(service, engine):
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+    photos = {name: require_shared(name).read_bytes() for name in (OBAMA, BIDEN)}
+    expected = {name: engine.check_photo(data).verdict for name, data in photos.items()}
+    order = [OBAMA, BIDEN] * 4
+
+    def submit(name):
+        with service.client(service.alice) as c:
+            r = c.post("/photos", content=photos[name], headers={"Content-Type": "image/jpeg"})
+            return name, wait_job(c, r.json()["status_url"])
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(submit, order))
+    print(f"8 concurrent photo jobs (2 workers): {time.perf_counter() - started:.2f} s")
+    for name, job in results:
+        assert job["status"] == "done" and job["verdict"] == expected[name]
+    ids = [job["id"] for _, job in results]
+    db = sqlite3.connect(service.data_dir / "kyc_service.sqlite3")
+    marks = ",".join("?" * len(ids))
+    assert db.execute(f"SELECT COUNT(*) FROM results WHERE job_id IN ({marks})", ids).fetchone() == (len(ids),)
