@@ -163,6 +163,12 @@ class Database:
                 f"ORDER BY created_at LIMIT 1) RETURNING *",
                 (owner, now + lease_seconds, now, *kinds, now)).fetchone()
 
+    def extend_lease(self, job_id: str, owner: str, lease_seconds: float) -> bool:
+        with self.transaction() as c:
+            cur = c.execute("UPDATE jobs SET lease_until = ? WHERE id = ? AND status = 'running' AND "
+                            "lease_owner = ?", (time.time() + lease_seconds, job_id, owner))
+            return cur.rowcount > 0
+
     def release(self, job_id: str, owner: str) -> None:
         """Give a claimed job back (graceful shutdown) without counting the attempt."""
         with self.transaction() as c:

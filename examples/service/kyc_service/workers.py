@@ -67,6 +67,27 @@ class WorkerPool:
             self.db.close_thread_connection()
 
     def _process(self, job: Any, owner: str) -> None:
+        # The lease is renewed every third of its length while the job runs, so a slow job is
+        # not taken over by another worker; a killed process stops renewing it.
+        done = threading.Event()
+        heartbeat = threading.Thread(target=self._renew_lease, args=(job["id"], owner, done),
+                                     name="kyc-lease", daemon=True)
+        heartbeat.start()
+        try:
+            self._process_leased(job, owner)
+        finally:
+            done.set()
+            heartbeat.join()
+
+    def _renew_lease(self, job_id: str, owner: str, done: threading.Event) -> None:
+        try:
+            while not done.wait(self.settings.lease_seconds / 3):
+                if not self.db.extend_lease(job_id, owner, self.settings.lease_seconds):
+                    return
+        finally:
+            self.db.close_thread_connection()
+
+    def _process_leased(self, job: Any, owner: str) -> None:
         jid, kind = job["id"], job["kind"]
         if job["attempts"] > self.settings.max_attempts:
             self._finish(job, owner, "failed", None,

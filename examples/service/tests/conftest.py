@@ -278,3 +278,14 @@ def receiver() -> Iterator[Any]:
     yield make
     for r in made:
         r.close()
+
+
+@pytest.fixture
+def say(capsys: pytest.CaptureFixture) -> Any:
+    """Print to the terminal even when output is captured (measurements, screenshot paths)."""
+
+    def emit(message: str) -> None:
+        with capsys.disabled():
+            print(f"\n    [{message}]", end="")
+
+    return emit

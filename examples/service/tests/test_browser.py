@@ -27,7 +27,7 @@ def playwright_or_skip():
     return sync_playwright
 
 
-def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(service):
+def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(service, say):
     photo = require_shared(OBAMA)
     sync_playwright = playwright_or_skip()
     shots = Path(tempfile.mkdtemp(prefix="kyc-service-browser-"))
@@ -52,7 +52,7 @@ def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(servic
             assert page.inner_text("#error") == ""
             screenshot = shots / "photo-verdict.png"
             page.screenshot(path=str(screenshot), full_page=True)
-            print(f"screenshot: {screenshot}")
+            say(f"screenshot: {screenshot}")
         finally:
             browser.close()
     with service.client(service.alice) as c:
@@ -62,7 +62,7 @@ def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(servic
     assert screenshot.stat().st_size > 10_000
 
 
-def test_page_uploads_an_application_zip(service, tmp_path):
+def test_page_uploads_an_application_zip(service, tmp_path, say):
     sync_playwright = playwright_or_skip()
     package = tmp_path / "application.zip"
     package.write_bytes(make_zip({"form.csv": SPECIMEN_FORM.encode(),
@@ -86,7 +86,7 @@ def test_page_uploads_an_application_zip(service, tmp_path):
             assert page.is_hidden("#annotated")
             screenshot = shots / "application-verdict.png"
             page.screenshot(path=str(screenshot), full_page=True)
-            print(f"screenshot: {screenshot}")
+            say(f"screenshot: {screenshot}")
         finally:
             browser.close()
     with service.client(service.alice) as c:

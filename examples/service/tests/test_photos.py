@@ -15,7 +15,7 @@ def failing_rules(result) -> list:
     return [r["id"] for r in result.to_dict()["rules"] if r["status"] == "fail"]
 
 
-def test_photo_multipart_end_to_end(service, engine):
+def test_photo_multipart_end_to_end(service, engine, say):
     photo = require_shared(OBAMA).read_bytes()
     expected = engine.check_photo(photo, profile="icao")
     with service.client(service.alice) as c:
@@ -26,7 +26,7 @@ def test_photo_multipart_end_to_end(service, engine):
         assert accepted["status"] == "queued" and accepted["status_url"] == f"/photos/{accepted['id']}"
         assert r.headers["x-request-id"]
         job = wait_job(c, accepted["status_url"])
-        print(f"photo job end to end: {(time.perf_counter() - started) * 1000:.0f} ms")
+        say(f"photo job end to end: {(time.perf_counter() - started) * 1000:.0f} ms")
         assert job["status"] == "done", job
         assert job["verdict"] == expected.verdict
         assert [x["rule"] for x in job["reasons"]] == failing_rules(expected)
@@ -111,7 +111,7 @@ def test_large_photo_upload_streams_through_the_disk_spool(service, engine, tmp_
     assert not any((service.data_dir / "tmp").iterdir())  # spooled bodies are deleted
 
 
-def test_concurrent_jobs_share_one_engine_and_each_has_one_result(service, engine):
+def test_concurrent_jobs_share_one_engine_and_each_has_one_result(service, engine, say):
     import sqlite3
     from concurrent.futures import ThreadPoolExecutor
     photos = {name: require_shared(name).read_bytes() for name in (OBAMA, BIDEN)}
@@ -126,7 +126,7 @@ def test_concurrent_jobs_share_one_engine_and_each_has_one_result(service, engin
     started = time.perf_counter()
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(submit, order))
-    print(f"8 concurrent photo jobs (2 workers): {time.perf_counter() - started:.2f} s")
+    say(f"8 concurrent photo jobs (2 workers): {time.perf_counter() - started:.2f} s")
     for name, job in results:
         assert job["status"] == "done" and job["verdict"] == expected[name]
     ids = [job["id"] for _, job in results]

@@ -10,7 +10,7 @@ import time
 from conftest import OBAMA, require_shared, wait_job
 
 
-def test_kill_9_mid_job_is_retried_not_lost_not_duplicated(make_service, receiver, engine):
+def test_kill_9_mid_job_is_retried_not_lost_not_duplicated(make_service, receiver, engine, say):
     photo = require_shared(OBAMA).read_bytes()
     hook = receiver()
     # Test hook: every claimed job sleeps 30 s before processing, long enough to be killed.
@@ -30,7 +30,7 @@ def test_kill_9_mid_job_is_retried_not_lost_not_duplicated(make_service, receive
     svc.start()
     with svc.client(key) as c:
         job = wait_job(c, accepted["status_url"])
-    print(f"recovered job done {time.perf_counter() - started:.2f} s after the restart began")
+    say(f"recovered job done {time.perf_counter() - started:.2f} s after the restart began")
     assert job["status"] == "done" and job["attempts"] == 2
     assert job["verdict"] == engine.check_photo(photo).verdict
     assert db.execute("SELECT COUNT(*) FROM results WHERE job_id = ?", (accepted["id"],)).fetchone() == (1,)
@@ -74,3 +74,16 @@ def test_a_job_that_keeps_failing_ends_failed_after_max_attempts(make_service):
         job = wait_job(c, accepted["status_url"], timeout=30)
     assert job["status"] == "failed" and job["error"]["code"] == "max_attempts"
     assert "verdict" not in job
+
+
+def test_a_slow_job_keeps_its_lease_and_runs_once(make_service):
+    # Lease of 1 s, job of 3 s: without renewal the second worker would take the job over.
+    svc = make_service(KYC_SERVICE_TEST_JOB_DELAY_MS="3000", KYC_SERVICE_LEASE_SECONDS="1")
+    key = svc.create_key("alice")
+    with svc.client(key) as c:
+        accepted = c.post("/photos", content=require_shared(OBAMA).read_bytes(),
+                          headers={"Content-Type": "image/jpeg"}).json()
+        job = wait_job(c, accepted["status_url"], timeout=60)
+    assert job["status"] == "done" and job["attempts"] == 1
+    runs = [e for e in svc.audit_lines() if e.get("job_id") == accepted["id"] and e.get("status") == "running"]
+    assert len(runs) == 1

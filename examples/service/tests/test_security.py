@@ -56,7 +56,7 @@ def raw_request(port: int, head: str, body_chunks, read_timeout: float = 10) -> 
         return data.split(b"\r\n")[0].decode(), sent, data
 
 
-def test_upload_limits_413_without_reading_the_whole_body(make_service):
+def test_upload_limits_413_without_reading_the_whole_body(make_service, say):
     svc = make_service(KYC_SERVICE_MAX_PHOTO=str(256 * 1024), KYC_SERVICE_MAX_PACKAGE=str(512 * 1024))
     key = svc.create_key("alice")
     # 1. A declared Content-Length over the cap: refused before a single body byte is sent.
@@ -73,7 +73,7 @@ def test_upload_limits_413_without_reading_the_whole_body(make_service):
     framed = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
     status, sent, _ = raw_request(svc.port, head, [framed] * 400)  # would be 25 MiB
     assert status.startswith("HTTP/1.1 413"), status
-    print(f"chunked upload cut off after {sent} bytes sent (cap 524288)")
+    say(f"chunked upload cut off after {sent} bytes sent (cap 524288)")
     assert sent < 512 * 1024 + 4 * 1024 * 1024, sent  # socket buffers allow a few MiB in flight
     # 3. Multipart over the cap through httpx: the same 413 with a JSON reason.
     with svc.client(key) as c:
