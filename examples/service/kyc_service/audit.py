@@ -24,6 +24,8 @@ class AuditLog:
         record = {"ts": round(time.time(), 3), "event": event, **fields}
         line = json.dumps(record, separators=(",", ":"), sort_keys=False) + "\n"
         with self._lock:
+            if self._file.closed:  # a request finishing during shutdown
+                return
             self._file.write(line)
             self._file.flush()
 
