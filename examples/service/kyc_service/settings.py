@@ -140,6 +140,8 @@ class Settings:
                 raise SettingsError(f"KYC_SERVICE_ENGINE_CONFIG: {exc}") from None
             if not isinstance(engine_config, dict):
                 raise SettingsError("KYC_SERVICE_ENGINE_CONFIG must be a JSON object")
+        if number("KYC_SERVICE_LEASE_SECONDS", 300.0) < 1:
+            raise SettingsError("KYC_SERVICE_LEASE_SECONDS must be at least 1")
         rate, burst = parse_rate(env.get("KYC_SERVICE_RATE", "10/s burst 20"))
         max_upload = integer("KYC_SERVICE_MAX_UPLOAD", 0, 1)
         return cls(

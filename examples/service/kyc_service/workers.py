@@ -62,7 +62,12 @@ class WorkerPool:
                 if job is None:
                     self.stop.wait(self.settings.poll_interval)
                     continue
-                self._process(job, owner)
+                try:
+                    self._process(job, owner)
+                except Exception:  # noqa: BLE001 - e.g. the database stayed locked: keep the
+                    # worker alive; the job's lease expires and it is claimed again.
+                    log.exception("worker %s: job %s could not be recorded", owner, job["id"])
+                    self.stop.wait(1.0)
         finally:
             self.db.close_thread_connection()
 
