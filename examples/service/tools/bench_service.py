@@ -22,6 +22,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=10, help="sequential photo jobs to time")
     ap.add_argument("--gets", type=int, default=2000, help="GET /photos/{id} requests")
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--package", help="also time application jobs on this KYC package ZIP")
     args = ap.parse_args()
     photo = open(args.photo, "rb").read()
     headers = {"X-API-Key": args.key}
@@ -39,6 +40,21 @@ def main() -> None:
             job_id = job["id"]
     print(f"photo jobs: {len(latencies)} sequential, end to end (POST -> verdict, polling every 20 ms): "
           f"median {statistics.median(latencies):.0f} ms, min {min(latencies):.0f}, max {max(latencies):.0f}")
+
+    if args.package:
+        package = open(args.package, "rb").read()
+        times = []
+        with httpx.Client(base_url=args.url, headers=headers, timeout=120) as c:
+            for _ in range(5):
+                t = time.perf_counter()
+                r = c.post("/applications", content=package, headers={"Content-Type": "application/zip"})
+                r.raise_for_status()
+                url = r.json()["status_url"]
+                while c.get(url).json()["status"] not in ("done", "failed"):
+                    time.sleep(0.02)
+                times.append((time.perf_counter() - t) * 1000)
+        print(f"application jobs: 5 sequential, end to end: median {statistics.median(times):.0f} ms, "
+              f"min {min(times):.0f}, max {max(times):.0f}")
 
     per_thread = args.gets // args.threads
     errors = []
