@@ -66,6 +66,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class PortTaken(Exception):
+    pass
+
+
 class Service:
     """One `python -m kyc_service serve` process; restartable on the same data directory."""
 
@@ -96,7 +100,16 @@ class Service:
 
     def start(self, **env: str) -> "Service":
         self.env.update(env)
+        for _ in range(3):  # the free port can be taken between probing and uvicorn's bind
+            try:
+                return self._start_once()
+            except PortTaken:
+                continue
+        raise RuntimeError(f"no free port after 3 attempts:\n{self.log()}")
+
+    def _start_once(self) -> "Service":
         self.port = free_port()
+        log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kyc_service", "serve", "--host", "127.0.0.1", "--port", str(self.port),
@@ -106,6 +119,8 @@ class Service:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if "address already in use" in self.log()[log_start:]:
+                    raise PortTaken()
                 raise RuntimeError(f"service exited with {self.proc.returncode}:\n{self.log()}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:

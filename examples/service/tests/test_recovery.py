@@ -51,6 +51,8 @@ def test_graceful_stop_releases_the_lease_without_counting_an_attempt(make_servi
         accepted = c.post("/photos", content=require_shared(OBAMA).read_bytes(),
                           headers={"Content-Type": "image/jpeg"}).json()
         wait_job(c, accepted["status_url"], until=("running",), timeout=30)
+        r = c.get(accepted["status_url"] + "/annotated")
+        assert r.status_code == 409 and r.json()["detail"]["code"] == "not_ready"
     t = time.perf_counter()
     svc.stop()
     assert time.perf_counter() - t < 20

@@ -4,6 +4,7 @@
 
 const $ = (id) => document.getElementById(id);
 const GOOD = new Set(["compliant", "approved"]);
+const UNSURE = new Set(["review", "unable_to_assess"]);
 
 $("api-key").value = sessionStorage.getItem("kycApiKey") || "";
 $("api-key").addEventListener("change", () => sessionStorage.setItem("kycApiKey", $("api-key").value));
@@ -31,7 +32,7 @@ function show(job) {
   $("status").textContent = job.status;
   const verdict = job.verdict || (job.status === "failed" ? "failed" : "");
   $("verdict").textContent = verdict;
-  $("verdict").className = GOOD.has(verdict) ? "good" : verdict ? "bad" : "";
+  $("verdict").className = GOOD.has(verdict) ? "good" : UNSURE.has(verdict) ? "unsure" : verdict ? "bad" : "";
   const list = $("reasons");
   list.replaceChildren();
   for (const r of job.reasons || []) {
