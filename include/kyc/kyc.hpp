@@ -8,6 +8,7 @@
 #pragma once
 
 #include "kyc/aamva.hpp"
+#include "kyc/amount_words.hpp"
 #include "kyc/applicant.hpp"
 #include "kyc/config.hpp"
 #include "kyc/consistency.hpp"
