@@ -141,11 +141,14 @@ struct MicrGeometry {
   int rotation = 0;         ///< 0 or 180: rotation applied to make the cheque upright
 };
 
-/// Options of one read. Dates are "YYYY-MM-DD".
+/// Options of one read. Unset values come from the Engine's configuration (cheque.*) when read
+/// through an Engine, else from the defaults named here. Dates are "YYYY-MM-DD".
 struct ChequeOptions {
-  int stale_after_days = 180;        ///< a cheque dated more than this many days before as_of
-  int postdated_tolerance_days = 0;  ///< a cheque dated more than this many days after as_of
-  std::string as_of;                 ///< reference date; "" = today (UTC)
+  /// A cheque dated more than this many days before as_of is stale (default 180).
+  std::optional<int> stale_after_days;
+  /// A cheque dated more than this many days after as_of is post-dated (default 0).
+  std::optional<int> postdated_tolerance_days;
+  std::string as_of;  ///< reference date; "" = the configured one, else today (UTC)
   /// Duplicate presentment store (not owned; must outlive the call). nullptr: the check says
   /// unable_to_assess (reason "no_store"). The result's presentment_key is set either way.
   PresentmentStore* presentment_store = nullptr;

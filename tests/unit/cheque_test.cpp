@@ -680,3 +680,57 @@ TEST(ChequeRead, FourThreadsGiveIdenticalResults) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ChequeConfig, StrictSection) {
+  const kyc::Config c = kyc::Config::from_json(
+      R"({"cheque": {"micr_model": "micr_e13b", "stale_after_days": 90,
+                     "postdated_tolerance_days": 2, "as_of": "2026-06-01"}})");
+  EXPECT_EQ(c.cheque.micr_model, "micr_e13b");
+  EXPECT_EQ(c.cheque.stale_after_days, 90);
+  EXPECT_EQ(c.cheque.postdated_tolerance_days, 2);
+  EXPECT_EQ(c.cheque.as_of, "2026-06-01");
+  EXPECT_EQ(kyc::Config{}.cheque.micr_model, "e13b");
+  const auto round_trip = json::parse(c.to_json());
+  EXPECT_EQ(round_trip["cheque"]["stale_after_days"], 90);
+  for (const char* bad :
+       {R"({"cheque": {"colour": 1}})", R"({"cheque": {"micr_model": "eng"}})",
+        R"({"cheque": {"stale_after_days": -1}})", R"({"cheque": {"stale_after_days": "180"}})",
+        R"({"cheque": {"as_of": "June"}})", R"({"cheque": []})"}) {
+    try {
+      kyc::Config::from_json(bad);
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const kyc::Error& e) {
+      EXPECT_EQ(e.code(), kyc::ErrorCode::invalid_config) << bad;
+      EXPECT_NE(std::string(e.what()).find("cheque"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(ChequeEngine, ReadsWithTheConfiguredWindow) {
+  REQUIRE_MICR_DATA();
+  kyc::Config config = kyc::Config::from_json(R"({"cheque": {"as_of": "2026-06-01"}})");
+  config.document.tessdata_dir = kyc_test::shared_dir() + "/models/tessdata";
+  std::unique_ptr<kyc::Engine> engine;
+  try {
+    engine = std::make_unique<kyc::Engine>(config);
+  } catch (const kyc::Error& e) {
+    if (e.code() != kyc::ErrorCode::model_not_found || kyc_test::in_ci()) throw;
+    GTEST_SKIP() << "face models not installed: " << e.what();
+  }
+  const cv::Mat page = synthetic_cheque(micr_dir() + "/" + kUsCrop);
+  const kyc::ImageView v = view_of(page);
+  const auto r = engine->read_cheque(kyc::ImageInput(v));
+  EXPECT_EQ(r.as_of, "2026-06-01");
+  EXPECT_EQ(r.micr.fields.routing.value,
+            kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango}).routing.value);
+  const auto m = engine->read_micr(kyc::ImageInput::from_path(micr_dir() + "/" + kUsCrop));
+  EXPECT_EQ(m.verdict, kyc::ChequeVerdict::clean);
+  kyc::ChequeOptions bad;
+  bad.as_of = "tomorrow";
+  EXPECT_THROW(engine->read_micr(kyc::ImageInput::from_path(micr_dir() + "/" + kUsCrop), bad),
+               kyc::Error);
+}
+
+}  // namespace

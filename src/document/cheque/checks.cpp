@@ -53,6 +53,7 @@ constexpr std::size_t kMaxAccountLength = 17;  // ANSI X9.100-160-1 on-us accoun
 constexpr std::size_t kMaxSerialLength = 15;   // auxiliary on-us field positions
 constexpr std::size_t kAmountLength = 10;      // ⑇dddddddddd⑇
 constexpr double kMinSignatureInk = 0.005;     // ink fraction below which no signature is seen
+constexpr int kDefaultStaleAfterDays = 180;    // US banks may refuse cheques older than 6 months
 
 ChequeCheck make(const char* id, ChequeCheckStatus status, const char* reason,
                  std::string message) {
@@ -222,15 +223,16 @@ ChequeCheck date_check(const ChequeReadResult& r, const text::CivilDate& as_of,
                 "the cheque date was not read");
   }
   const std::int64_t age = as_of.days() - date->days();
-  if (age > options.stale_after_days) {
-    return make(id, ChequeCheckStatus::fail, "stale",
-                "dated more than " + std::to_string(options.stale_after_days) +
-                    " days before the reference date");
+  const int stale_after = options.stale_after_days.value_or(kDefaultStaleAfterDays);
+  const int tolerance = options.postdated_tolerance_days.value_or(0);
+  if (age > stale_after) {
+    return make(
+        id, ChequeCheckStatus::fail, "stale",
+        "dated more than " + std::to_string(stale_after) + " days before the reference date");
   }
-  if (-age > options.postdated_tolerance_days) {
+  if (-age > tolerance) {
     return make(id, ChequeCheckStatus::fail, "postdated",
-                "dated more than " + std::to_string(options.postdated_tolerance_days) +
-                    " days after the reference date");
+                "dated more than " + std::to_string(tolerance) + " days after the reference date");
   }
   return make(id, ChequeCheckStatus::pass, "date_valid", "dated within the accepted window");
 }
@@ -274,7 +276,8 @@ text::CivilDate reference_date(const ChequeOptions& options) {
 }
 
 void validate(const ChequeOptions& options) {
-  if (options.stale_after_days < 0 || options.postdated_tolerance_days < 0) {
+  if (options.stale_after_days.value_or(0) < 0 ||
+      options.postdated_tolerance_days.value_or(0) < 0) {
     throw Error(ErrorCode::invalid_argument,
                 "stale_after_days and postdated_tolerance_days must be >= 0");
   }
