@@ -83,16 +83,18 @@ std::vector<Word> words_of(const std::vector<OcrLine>& lines, int dx, int dy) {
 // Reads a crop as one line of text (PSM 7); the words keep page coordinates. `gray` is the page
 // with its printed rules (box borders, underlines) painted over: Tesseract reads them as "|", "_"
 // or merges them into the glyphs they touch.
-std::vector<Word> read_line(const cv::Mat& gray, const cv::Mat& ink, const Box& box,
+std::vector<Word> read_line(const cv::Mat& gray, const cv::Mat& ink, const Box& box, double paper,
                             const TesseractPool& eng) {
   if (box.w < 8 || box.h < 8) return {};
   // Blank paper: Tesseract still "reads" texture as words, so no ink means nothing written.
   if (cv::countNonZero(ink(cv::Rect(box.x, box.y, box.w, box.h))) < 30) return {};
   // A white margin: Tesseract misses glyphs that touch the image border.
+  // Paper-coloured, not replicated: replicating an edge that cuts a glyph draws streaks that
+  // read as "1".
   cv::Mat crop;
   const int pad = std::max(4, box.h / 4);
   cv::copyMakeBorder(gray(cv::Rect(box.x, box.y, box.w, box.h)), crop, pad, pad, pad, pad,
-                     cv::BORDER_REPLICATE);
+                     cv::BORDER_CONSTANT, cv::Scalar(paper));
   const auto lines = eng.recognise(crop.data, crop.cols, crop.rows, static_cast<int>(crop.step), 7);
   // Word boxes can reach into the padding (and so past the crop, over whatever is printed
   // there): a field never extends beyond the place it was read from.
@@ -514,13 +516,37 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
     Box region;
     if (dollar_sign != nullptr) {
       const Box& d = dollar_sign->box;
-      region = {d.right() + 2, d.y - d.h / 2, W - d.right() - 2 - W / 60, d.h * 2};
+      // OCR boxes cut glyphs tight: the "$" glyph is painted over whole (its connected ink),
+      // so that no sliver of it is read as a "1".
+      const Box around = clamp({d.x - d.w, d.y - d.h / 4, 3 * d.w, d.h + d.h / 2}, W, Z);
+      if (!around.empty()) {
+        const cv::Rect r(around.x, around.y, around.w, around.h);
+        cv::Mat labels;
+        cv::connectedComponents(ink(r), labels, 8, CV_32S);
+        std::vector<bool> of_sign(static_cast<std::size_t>(around.w * around.h) + 1, false);
+        for (int y = d.y; y < d.bottom(); ++y) {
+          for (int x = d.x; x < d.right(); ++x) {
+            const int l = labels.at<int>(y - around.y, x - around.x);
+            if (l > 0) of_sign[static_cast<std::size_t>(l)] = true;
+          }
+        }
+        for (int y = 0; y < labels.rows; ++y) {
+          for (int x = 0; x < labels.cols; ++x) {
+            if (of_sign[static_cast<std::size_t>(labels.at<int>(y, x))]) {
+              gray_boxless.at<std::uint8_t>(y + around.y, x + around.x) =
+                  cv::saturate_cast<std::uint8_t>(page.background_l);
+            }
+          }
+        }
+      }
+      const int left = d.right() + 2;
+      region = {left, d.y - d.h / 2, W - left - W / 60, d.h * 2};
     } else {
       region = {static_cast<int>(0.70 * W), static_cast<int>(0.30 * Z), static_cast<int>(0.28 * W),
                 static_cast<int>(0.22 * Z)};
     }
     region = clamp(region, W, Z);
-    auto line = plausible(read_line(gray_boxless, writing, region, eng), text_h);
+    auto line = plausible(read_line(gray_boxless, writing, region, page.background_l, eng), text_h);
     // Drop the "$" itself and anything before it; keep the number words.
     std::vector<Word> value;
     for (auto& w : line) {
@@ -570,7 +596,8 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
     // parse, as printed (painting can clip a letter that touches the line).
     for (const cv::Mat* source : {&gray_clean, &gray}) {
       std::vector<Word> value;
-      for (const auto& w : plausible(read_line(*source, writing, region, eng), text_h, 0)) {
+      for (const auto& w :
+           plausible(read_line(*source, writing, region, page.background_l, eng), text_h, 0)) {
         // The fill line ("————") reads as dashes or nothing, the line's end hook as one
         // letter; keep words with two letters or digits ("&" is "and").
         if (w.token.size() >= 2 || w.text == "&") value.push_back(w);
@@ -609,7 +636,8 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
                 static_cast<int>(0.20 * Z)};
     }
     region = clamp(region, W, Z);
-    const auto line = plausible(read_line(gray_clean, writing, region, eng), text_h);
+    const auto line =
+        plausible(read_line(gray_clean, writing, region, page.background_l, eng), text_h);
     std::vector<Word> value;
     for (const auto& w : line) {
       if (!w.token.empty()) value.push_back(w);
@@ -715,7 +743,8 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
   bool payee_written = false;
   {
     Box words_box;
-    const auto line = plausible(read_line(gray_clean, writing, payee, eng), text_h);
+    const auto line =
+        plausible(read_line(gray_clean, writing, payee, page.background_l, eng), text_h);
     std::vector<Word> value;
     for (const auto& w : line) {
       if (w.token.size() >= 2) value.push_back(w);
