@@ -8,6 +8,7 @@
 //   kyc doc-read FRONT [BACK] [--config FILE.json] [--pretty]
 //   kyc doc-check FRONT [BACK] --applicant FORM.csv|FORM.json [--config FILE.json] [--pretty]
 //   kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]
+//   kyc cheque-read IMAGE [--line] [--config FILE.json] [--pretty]
 //   kyc version
 //
 // Exit codes: 0 match / compliant (or success), 1 no match / no face / non-compliant, 2 usage
@@ -45,6 +46,9 @@ void usage(std::ostream& out) {
          "  kyc doc-check FRONT [BACK] --applicant FORM.csv|FORM.json [--config FILE.json]\n"
          "                [--pretty]\n"
          "  kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]\n"
+         "  kyc cheque-read IMAGE [--line] [--config FILE.json] [--pretty]\n"
+         "                (--line: IMAGE is the MICR line alone; exit 0 clean, 1 suspicious,\n"
+         "                 5 unable to assess)\n"
          "  kyc version\n"
          "exit codes: 0 match/compliant/success, 1 no match, no face or non-compliant, 2 usage,\n"
          "            3 bad input/config, 4 internal error, 5 photo could not be assessed\n";
@@ -61,6 +65,7 @@ struct Args {
   std::string applicant_path;
   bool json = false;
   bool pretty = false;
+  bool micr_line = false;  // cheque-read --line
 };
 
 double parse_number(const std::string& flag, const std::string& text) {
@@ -98,6 +103,8 @@ Args parse(int argc, char** argv) {
       args.applicant_path = value();
     } else if (a == "--config") {
       args.config_path = value();
+    } else if (a == "--line") {
+      args.micr_line = true;
     } else if (a == "--json") {
       args.json = true;
     } else if (a == "--pretty") {
@@ -203,6 +210,31 @@ int doc_check(const Args& args) {
     case kyc::ConsistencyVerdict::inconsistent:
       return kExitNoMatch;
     case kyc::ConsistencyVerdict::unable_to_assess:
+      break;
+  }
+  return kExitUnable;
+}
+
+int cheque_read(const Args& args) {
+  if (args.positional.size() != 1) throw std::invalid_argument("cheque-read needs one IMAGE");
+  const kyc::Engine engine(load_config(args));
+  const auto image = kyc::ImageInput::from_path(args.positional[0]);
+  kyc::ChequeVerdict verdict = kyc::ChequeVerdict::unable_to_assess;
+  if (args.micr_line) {
+    const kyc::MicrReadResult result = engine.read_micr(image);
+    std::cout << result.to_json(args.pretty ? 2 : -1) << "\n";
+    verdict = result.verdict;
+  } else {
+    const kyc::ChequeReadResult result = engine.read_cheque(image);
+    std::cout << result.to_json(args.pretty ? 2 : -1) << "\n";
+    verdict = result.verdict;
+  }
+  switch (verdict) {
+    case kyc::ChequeVerdict::clean:
+      return kExitMatch;
+    case kyc::ChequeVerdict::suspicious:
+      return kExitNoMatch;
+    case kyc::ChequeVerdict::unable_to_assess:
       break;
   }
   return kExitUnable;
@@ -319,6 +351,7 @@ int main(int argc, char** argv) {
     if (command == "doc-read") return doc_read(args);
     if (command == "doc-check") return doc_check(args);
     if (command == "verify-package") return verify_package(args);
+    if (command == "cheque-read") return cheque_read(args);
     throw std::invalid_argument("unknown command '" + command + "'");
   } catch (const std::invalid_argument& e) {
     std::cerr << "kyc: " << e.what() << "\n";

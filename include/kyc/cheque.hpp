@@ -128,8 +128,9 @@ struct ChequeCheck {
   std::string message;  ///< human-readable; never contains account numbers or amounts
 };
 
-/// Overall verdict: suspicious when any check failed; clean when the MICR line was read and
-/// its checks passed (other checks may be unable_to_assess); unable_to_assess otherwise.
+/// Overall verdict: unable_to_assess when no MICR line was read (micr_read); else suspicious
+/// when any check failed; clean when the MICR checks passed (other checks may be
+/// unable_to_assess); unable_to_assess otherwise.
 enum class ChequeVerdict : std::uint8_t { clean, suspicious, unable_to_assess };
 KYC_API const char* cheque_verdict_name(ChequeVerdict verdict) noexcept;
 

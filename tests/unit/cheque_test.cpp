@@ -389,6 +389,13 @@ TEST(ChequeChecks, UnableToAssessWhenNothingWasRead) {
   }
   EXPECT_EQ(r.verdict, kyc::ChequeVerdict::unable_to_assess);
   EXPECT_EQ(r.decided_by, "micr_read");
+  // No MICR line: a failing printed-side check is no fraud signal on what may not be a cheque.
+  kyc::ChequeReadResult blank;
+  blank.signature_ink = 0;
+  kyc::assess_cheque(blank, {});
+  EXPECT_EQ(check_of(blank.checks, "signature_present").status, kyc::ChequeCheckStatus::fail);
+  EXPECT_EQ(blank.verdict, kyc::ChequeVerdict::unable_to_assess);
+  EXPECT_EQ(blank.decided_by, "micr_read");
   const json j = json::parse(r.to_json());
   EXPECT_EQ(j["schema"], "kyc.cheque");
   EXPECT_EQ(j["schema_version"], 1);

@@ -304,6 +304,15 @@ std::vector<ChequeCheck> micr_checks(const MicrFields& fields, bool found) {
 
 void decide(const std::vector<ChequeCheck>& checks, const std::vector<std::string>& required,
             ChequeVerdict& verdict, std::string& decided_by) {
+  // Without a MICR line there is no evidence the image is a cheque at all: other "failures"
+  // (no signature ink on a blank page) would be false fraud signals.
+  for (const auto& c : checks) {
+    if (c.id == "micr_read" && c.status != ChequeCheckStatus::pass) {
+      verdict = ChequeVerdict::unable_to_assess;
+      decided_by = c.id;
+      return;
+    }
+  }
   for (const auto& c : checks) {
     if (c.status == ChequeCheckStatus::fail) {
       verdict = ChequeVerdict::suspicious;

@@ -29,7 +29,8 @@ std::string without_leading_zeros(std::string s);
 
 /// The MICR checks (micr_read, aba_checksum, field_lengths) of a read line.
 std::vector<ChequeCheck> micr_checks(const MicrFields& fields, bool found);
-/// Verdict over checks: any fail -> suspicious (decided_by = the first failed check); else
+/// Verdict over checks: micr_read not passed -> unable_to_assess (decided_by "micr_read"); any
+/// fail -> suspicious (decided_by = the first failed check); else
 /// unable_to_assess when a `required` check did not pass (decided_by = that check); else clean
 /// (decided_by = "all_checks").
 void decide(const std::vector<ChequeCheck>& checks, const std::vector<std::string>& required,

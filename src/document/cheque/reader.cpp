@@ -244,7 +244,9 @@ ChequeReadResult ChequeReader::read_cheque(const ImageInput& cheque,
       best_upright = upright;
       strip_top = top;
     }
-    if (best.fields.layout != MicrLayout::unknown && best.confidence >= kSettledConfidence) break;
+    // A confident line with a transit field is the MICR line, upright: the text of an upside-down
+    // cheque read by the E-13B model gives neither (the 180-degree pass costs ~70-140 ms).
+    if (best.fields.routing.present() && best.confidence >= kSettledConfidence) break;
   }
 
   ChequeReadResult result;
