@@ -85,8 +85,9 @@ kyc::PresentmentStore* presentment_store_arg(const py::object& store,
     holder = std::make_unique<CallableStore>(store);
     return holder.get();
   }
-  throw py::type_error("presentment_store: expected a kyc.PresentmentStore, a callable "
-                       "(key: str) -> bool, or None");
+  throw py::type_error(
+      "presentment_store: expected a kyc.PresentmentStore, a callable "
+      "(key: str) -> bool, or None");
 }
 
 void bind_cheques(py::module_& m) {
@@ -113,11 +114,12 @@ void bind_cheques(py::module_& m) {
       .def_readonly("amount_cents", &kyc::MicrFields::amount_cents)
       .def_readonly("has_auxiliary_on_us", &kyc::MicrFields::has_auxiliary_on_us)
       .def_readonly("unreadable_characters", &kyc::MicrFields::unreadable_characters)
-      .def("to_json",
-           [](const kyc::MicrFields& f, std::optional<int> indent) {
-             return f.to_json(indent.value_or(-1));
-           },
-           py::arg("indent") = py::none())
+      .def(
+          "to_json",
+          [](const kyc::MicrFields& f, std::optional<int> indent) {
+            return f.to_json(indent.value_or(-1));
+          },
+          py::arg("indent") = py::none())
       .def("to_dict", [](const kyc::MicrFields& f) { return json_loads(f.to_json()); })
       .def("__repr__", [](const kyc::MicrFields& f) {
         // No field values: they are personal data.
@@ -133,8 +135,8 @@ void bind_cheques(py::module_& m) {
       .def_readonly("reason", &kyc::ChequeCheck::reason)
       .def_readonly("message", &kyc::ChequeCheck::message)
       .def("__repr__", [](const kyc::ChequeCheck& c) {
-        return "ChequeCheck(id='" + c.id + "', status='" +
-               kyc::cheque_check_status_name(c.status) + "', reason='" + c.reason + "')";
+        return "ChequeCheck(id='" + c.id + "', status='" + kyc::cheque_check_status_name(c.status) +
+               "', reason='" + c.reason + "')";
       });
 
   py::class_<kyc::MicrReadResult> micr(m, "MicrReadResult", "A MICR line read from an image.");
@@ -145,7 +147,8 @@ void bind_cheques(py::module_& m) {
       .def_readonly("presentment_key", &kyc::MicrReadResult::presentment_key)
       .def_readonly("model", &kyc::MicrReadResult::model)
       .def_property_readonly(
-          "verdict", [](const kyc::MicrReadResult& r) { return kyc::cheque_verdict_name(r.verdict); },
+          "verdict",
+          [](const kyc::MicrReadResult& r) { return kyc::cheque_verdict_name(r.verdict); },
           "\"clean\", \"suspicious\" or \"unable_to_assess\".")
       .def_readonly("decided_by", &kyc::MicrReadResult::decided_by)
       .def("__repr__", [](const kyc::MicrReadResult& r) {
@@ -171,7 +174,8 @@ void bind_cheques(py::module_& m) {
       .def_readonly("as_of", &kyc::ChequeReadResult::as_of)
       .def(
           "check",
-          [](const kyc::ChequeReadResult& r, const std::string& id) -> std::optional<kyc::ChequeCheck> {
+          [](const kyc::ChequeReadResult& r,
+             const std::string& id) -> std::optional<kyc::ChequeCheck> {
             const kyc::ChequeCheck* c = r.check(id);
             if (c == nullptr) return std::nullopt;
             return *c;
@@ -217,8 +221,9 @@ void bind_cheques(py::module_& m) {
       py::arg("line"), py::arg("symbols") = "unicode",
       "Parses a MICR line (Unicode ⑆⑇⑈⑉, or the letters of `symbols`: \"doubango\" A B C D, "
       "\"finos\" T U A D).\n\n:rtype: MicrFields");
-  m.def("aba_checksum_valid", [](const std::string& r) { return kyc::aba_checksum_valid(r); },
-        py::arg("routing"), "The ABA 3-7-1 routing-number checksum.");
+  m.def(
+      "aba_checksum_valid", [](const std::string& r) { return kyc::aba_checksum_valid(r); },
+      py::arg("routing"), "The ABA 3-7-1 routing-number checksum.");
   m.def(
       "presentment_key",
       [](const std::string& routing, const std::string& account, const std::string& serial) {
