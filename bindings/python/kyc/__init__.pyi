@@ -144,6 +144,8 @@ class Engine:
         packaged_model_dir: Union[str, os.PathLike[str], None] = ...,
         limits: Mapping[str, int] = ...,
         face: Mapping[str, Union[str, int, float, bool]] = ...,
+        document: Mapping[str, Union[str, int, float, bool]] = ...,
+        cheque: Mapping[str, Union[str, int]] = ...,
         max_pooled_instances: int = ...,
     ) -> None: ...
     @classmethod
