@@ -497,7 +497,9 @@ TEST(MicrRead, OtherModelIsReadableToo) {
   }
   const double cer = 100.0 * errors / chars;
   std::printf("[ MICR     ] micr_e13b model: CER %.2f %% (%zu / %zu)\n", cer, errors, chars);
-  EXPECT_LT(cer, 50.0);  // it reads MICR (a wrong letter convention would be ~100 %)
+  // Measured 21.2 % (274 / 1292): a ratchet, and far from the ~100 % a wrong letter convention
+  // would give. e13b (0.15 %) stays the default.
+  EXPECT_LE(cer, 22.0);
   options.micr_model = "nonexistent_model";
   EXPECT_THROW(kyc::ChequeReader{options}, kyc::Error);
 }
