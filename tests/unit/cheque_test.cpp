@@ -572,6 +572,21 @@ TEST(ChequeRead, SyntheticPageWithARealMicrLine) {
   EXPECT_NEAR(rs.micr.geometry.angle_degrees, -2.0, 0.75);
 }
 
+TEST(ChequeRead, ChequeLooselyCroppedInALargerPhoto) {
+  REQUIRE_MICR_DATA();
+  // The cheque fills the upper-left part of the frame: its MICR line is not in the bottom 30 %.
+  const cv::Mat page = synthetic_cheque(micr_dir() + "/" + kUsCrop);
+  cv::Mat photo(1400, 2000, CV_8UC3, cv::Scalar(70, 80, 90));
+  page.copyTo(photo(cv::Rect(100, 80, page.cols, page.rows)));
+  const auto truth = kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango});
+  const kyc::ImageView v = view_of(photo);
+  const auto r = reader().read_cheque(kyc::ImageInput(v), {});
+  EXPECT_EQ(r.micr.fields.routing.value, truth.routing.value);
+  EXPECT_EQ(r.micr.fields.account.value, truth.account.value);
+  EXPECT_EQ(r.micr.geometry.rotation, 0);
+  EXPECT_NEAR(r.micr.geometry.box.y, 80 + 540, 40);  // where the crop was pasted
+}
+
 TEST(ChequeRead, WikimediaSampleRoutingFailsAba) {
   REQUIRE_MICR_DATA();
   KYC_SHARED_FILE(path, "data/docs/micr/cheques/wikimedia_sample_check.png");

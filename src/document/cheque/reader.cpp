@@ -121,8 +121,14 @@ double estimate_skew_degrees(const cv::Mat& gray) {
 }
 
 cv::Mat rotate(const cv::Mat& image, double angle_degrees, int quarter_turns_180) {
-  cv::Mat out = image;
-  if (quarter_turns_180 != 0) cv::rotate(image, out, cv::ROTATE_180);
+  // A fresh Mat for the turned image: rotating into a header that shares `image`'s pixels would
+  // turn the caller's image in place.
+  cv::Mat out;
+  if (quarter_turns_180 != 0) {
+    cv::rotate(image, out, cv::ROTATE_180);
+  } else {
+    out = image;
+  }
   if (std::abs(angle_degrees) < 1e-6) return out;
   const cv::Mat m =
       cv::getRotationMatrix2D(cv::Point2f(out.cols / 2.0f, out.rows / 2.0f), angle_degrees, 1.0);
@@ -237,36 +243,44 @@ ChequeReadResult ChequeReader::read_cheque(const ImageInput& cheque,
   int best_rotation = 0;
   cv::Mat best_upright;
   int strip_top = 0;
-  for (const int turn : {0, 1}) {
-    cv::Mat upright = rotate(gray, skew, turn);
-    const int top = static_cast<int>(upright.rows * kMicrStripTop);
-    const cv::Mat strip = upright.rowRange(top, upright.rows).clone();
-    LineRead r = impl_->best_line(strip, 6);
-    if (r.score >= 0) {
-      // The block pass finds the line; a line pass over its box reads it more accurately.
-      const int margin_y = std::max(4, r.box.height / 2), margin_x = std::max(8, r.box.height);
-      const cv::Rect around = cv::Rect(r.box.x - margin_x, r.box.y - margin_y,
-                                       r.box.width + 2 * margin_x, r.box.height + 2 * margin_y) &
-                              cv::Rect(0, 0, strip.cols, strip.rows);
-      if (around.width > 0 && around.height > 0) {
-        const cv::Mat line = strip(around).clone();
-        LineRead again = impl_->best_line(line, impl_->model.line_psm);
-        if (again.score >= r.score) {
-          again.box = cv::Rect(again.box.x + around.x, again.box.y + around.y, again.box.width,
-                               again.box.height);
-          r = std::move(again);
+  // The MICR clear band first; the whole image only when no transit field was read there (a
+  // cheque photographed on a table, cropped loosely).
+  auto settled = [&best] {
+    return best.fields.routing.present() && best.confidence >= kSettledConfidence;
+  };
+  for (const double top_fraction : {kMicrStripTop, 0.0}) {
+    for (const int turn : {0, 1}) {
+      cv::Mat upright = rotate(gray, skew, turn);
+      const int top = static_cast<int>(upright.rows * top_fraction);
+      const cv::Mat strip = upright.rowRange(top, upright.rows).clone();
+      LineRead r = impl_->best_line(strip, 6);
+      if (r.score >= 0) {
+        // The block pass finds the line; a line pass over its box reads it more accurately.
+        const int margin_y = std::max(4, r.box.height / 2), margin_x = std::max(8, r.box.height);
+        const cv::Rect around = cv::Rect(r.box.x - margin_x, r.box.y - margin_y,
+                                         r.box.width + 2 * margin_x, r.box.height + 2 * margin_y) &
+                                cv::Rect(0, 0, strip.cols, strip.rows);
+        if (around.width > 0 && around.height > 0) {
+          const cv::Mat line = strip(around).clone();
+          LineRead again = impl_->best_line(line, impl_->model.line_psm);
+          if (again.score >= r.score) {
+            again.box = cv::Rect(again.box.x + around.x, again.box.y + around.y, again.box.width,
+                                 again.box.height);
+            r = std::move(again);
+          }
         }
       }
+      if (r.score > best.score) {
+        best = std::move(r);
+        best_rotation = turn * 180;
+        best_upright = upright;
+        strip_top = top;
+      }
+      // A confident line with a transit field is the MICR line, upright: the text of an upside-down
+      // cheque read by the E-13B model gives neither (the 180-degree pass costs ~70-140 ms).
+      if (settled()) break;
     }
-    if (r.score > best.score) {
-      best = std::move(r);
-      best_rotation = turn * 180;
-      best_upright = upright;
-      strip_top = top;
-    }
-    // A confident line with a transit field is the MICR line, upright: the text of an upside-down
-    // cheque read by the E-13B model gives neither (the 180-degree pass costs ~70-140 ms).
-    if (best.fields.routing.present() && best.confidence >= kSettledConfidence) break;
+    if (settled()) break;
   }
 
   ChequeReadResult result;
