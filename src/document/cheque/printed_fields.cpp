@@ -258,7 +258,7 @@ cv::Mat to_bgr_mat(const ImageView& v) {
       cv::cvtColor(wrapped, bgr, cv::COLOR_GRAY2BGR);
       break;
     case PixelFormat::bgr:
-      bgr = wrapped.clone();
+      bgr = wrapped;  // read only: no copy
       break;
     case PixelFormat::rgb:
       cv::cvtColor(wrapped, bgr, cv::COLOR_RGB2BGR);
@@ -511,34 +511,42 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
     near_ink(cv::Rect(b.x, b.y, b.w, b.h)).setTo(255);
   }
 
+  // OCR boxes cut glyphs tight, and a crop that starts just right of a label keeps a sliver of
+  // it that reads as "1" or "E": the "$" and "DATE" glyphs are painted over whole (their
+  // connected ink) in the images the values are read from.
+  cv::Mat gray_ocr = gray.clone();
+  auto erase_glyphs = [&](const Box& b) {
+    const Box around = clamp({b.x - b.w, b.y - b.h / 4, 3 * b.w, b.h + b.h / 2}, W, Z);
+    const Box inside = clamp(b, W, Z);
+    if (around.empty() || inside.empty()) return;
+    const cv::Rect r(around.x, around.y, around.w, around.h);
+    cv::Mat labels;
+    const int count = cv::connectedComponents(ink(r), labels, 8, CV_32S);
+    std::vector<bool> of_glyph(static_cast<std::size_t>(count) + 1, false);
+    for (int y = inside.y; y < inside.bottom(); ++y) {
+      for (int x = inside.x; x < inside.right(); ++x) {
+        const int l = labels.at<int>(y - around.y, x - around.x);
+        if (l > 0) of_glyph[static_cast<std::size_t>(l)] = true;
+      }
+    }
+    const auto paper = cv::saturate_cast<std::uint8_t>(page.background_l);
+    for (int y = 0; y < labels.rows; ++y) {
+      for (int x = 0; x < labels.cols; ++x) {
+        if (!of_glyph[static_cast<std::size_t>(labels.at<int>(y, x))]) continue;
+        for (cv::Mat* target : {&gray_ocr, &gray_clean, &gray_boxless}) {
+          target->at<std::uint8_t>(y + around.y, x + around.x) = paper;
+        }
+      }
+    }
+  };
+  if (dollar_sign != nullptr) erase_glyphs(dollar_sign->box);
+  if (date_label != nullptr) erase_glyphs(date_label->box);
+
   // ---- courtesy amount ----
   {
     Box region;
     if (dollar_sign != nullptr) {
       const Box& d = dollar_sign->box;
-      // OCR boxes cut glyphs tight: the "$" glyph is painted over whole (its connected ink),
-      // so that no sliver of it is read as a "1".
-      const Box around = clamp({d.x - d.w, d.y - d.h / 4, 3 * d.w, d.h + d.h / 2}, W, Z);
-      if (!around.empty()) {
-        const cv::Rect r(around.x, around.y, around.w, around.h);
-        cv::Mat labels;
-        cv::connectedComponents(ink(r), labels, 8, CV_32S);
-        std::vector<bool> of_sign(static_cast<std::size_t>(around.w * around.h) + 1, false);
-        for (int y = d.y; y < d.bottom(); ++y) {
-          for (int x = d.x; x < d.right(); ++x) {
-            const int l = labels.at<int>(y - around.y, x - around.x);
-            if (l > 0) of_sign[static_cast<std::size_t>(l)] = true;
-          }
-        }
-        for (int y = 0; y < labels.rows; ++y) {
-          for (int x = 0; x < labels.cols; ++x) {
-            if (of_sign[static_cast<std::size_t>(labels.at<int>(y, x))]) {
-              gray_boxless.at<std::uint8_t>(y + around.y, x + around.x) =
-                  cv::saturate_cast<std::uint8_t>(page.background_l);
-            }
-          }
-        }
-      }
       const int left = d.right() + 2;
       region = {left, d.y - d.h / 2, W - left - W / 60, d.h * 2};
     } else {
@@ -594,7 +602,7 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
     region = clamp(region, W, Z);
     // Read with the rules painted over (a fill line through the words) and, when that does not
     // parse, as printed (painting can clip a letter that touches the line).
-    for (const cv::Mat* source : {&gray_clean, &gray}) {
+    for (const cv::Mat* source : {&gray_clean, &gray_ocr}) {
       std::vector<Word> value;
       for (const auto& w :
            plausible(read_line(*source, writing, region, page.background_l, eng), text_h, 0)) {
@@ -636,27 +644,50 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
                 static_cast<int>(0.20 * Z)};
     }
     region = clamp(region, W, Z);
-    const auto line =
-        plausible(read_line(gray_clean, writing, region, page.background_l, eng), text_h);
-    std::vector<Word> value;
-    for (const auto& w : line) {
-      if (!w.token.empty()) value.push_back(w);
-    }
-    Box found_box;
-    out.date.text = join(value, &out.date.confidence, &found_box);
-    out.date.found = !value.empty();
-    out.date.region = to_rect(out.date.found ? found_box : region, scale);
-    if (out.date.found) {
-      const auto parsed = text::parse_date(out.date.text, text::DateRole::other, today_utc());
-      if (parsed.ok()) {
-        // US and Canadian cheques write numeric dates month first unless the day says otherwise.
-        const text::DateCandidate* pick = &parsed.candidates.front();
-        for (const auto& c : parsed.candidates) {
-          if (c.format == "MM/DD/YYYY") pick = &c;
+    const text::CivilDate today = today_utc();
+    // The date as the longest run of words that parses (a grazed label or a stray mark beside
+    // it does not spoil it). US and Canadian cheques write numeric dates month first unless
+    // the day says otherwise.
+    auto date_of = [&](const std::vector<Word>& value, std::vector<Word>* used) -> std::string {
+      for (std::size_t length = value.size(); length > 0; --length) {
+        for (std::size_t start = 0; start + length <= value.size(); ++start) {
+          const std::vector<Word> run(value.begin() + static_cast<std::ptrdiff_t>(start),
+                                      value.begin() + static_cast<std::ptrdiff_t>(start + length));
+          const auto parsed =
+              text::parse_date(join(run, nullptr, nullptr), text::DateRole::other, today);
+          if (!parsed.ok()) continue;
+          const text::DateCandidate* pick = &parsed.candidates.front();
+          for (const auto& c : parsed.candidates) {
+            if (c.format == "MM/DD/YYYY") pick = &c;
+          }
+          *used = run;
+          return pick->date.iso();
         }
-        out.date_iso = pick->date.iso();
       }
+      return {};
+    };
+    // Read with horizontal rules painted over, then, when that gives no date, as printed
+    // (painting can clip a descender on the line), then with the cells of a boxed date
+    // (YYYYMMDD) painted over too.
+    for (const cv::Mat* source : {&gray_clean, &gray_ocr, &gray_boxless}) {
+      std::vector<Word> value;
+      for (const auto& w :
+           plausible(read_line(*source, writing, region, page.background_l, eng), text_h, 0)) {
+        if (!w.token.empty()) value.push_back(w);
+      }
+      if (value.empty()) continue;
+      std::vector<Word> used;
+      const std::string iso = date_of(value, &used);
+      if (!out.date.found || !iso.empty()) {
+        Box found_box;
+        out.date.text = join(iso.empty() ? value : used, &out.date.confidence, &found_box);
+        out.date.found = true;
+        out.date.region = to_rect(found_box, scale);
+        out.date_iso = iso;
+      }
+      if (!iso.empty()) break;
     }
+    if (!out.date.found) out.date.region = to_rect(region, scale);
   }
 
   // ---- serial: the largest digits-only word at the top right ----
