@@ -80,6 +80,8 @@ std::vector<Word> words_of(const std::vector<OcrLine>& lines, int dx, int dy) {
   return out;
 }
 
+constexpr double kInkBelowBackground = 45;  // gray levels darker than the page = ink
+
 // Reads a crop as one line of text (PSM 7); the words keep page coordinates. `gray` is the page
 // with its printed rules (box borders, underlines) painted over: Tesseract reads them as "|", "_"
 // or merges them into the glyphs they touch.
@@ -95,6 +97,10 @@ std::vector<Word> read_line(const cv::Mat& gray, const cv::Mat& ink, const Box& 
   const int pad = std::max(4, box.h / 4);
   cv::copyMakeBorder(gray(cv::Rect(box.x, box.y, box.w, box.h)), crop, pad, pad, pad, pad,
                      cv::BORDER_CONSTANT, cv::Scalar(paper));
+  // Flatten what is only a little darker than paper (paper texture, the faint anti-aliased
+  // ghost of a painted-over rule or glyph): Tesseract reads such ghosts as "=" or "SV" and then
+  // misses the amount beside them.
+  crop.setTo(cv::Scalar(paper), crop > paper - kInkBelowBackground / 2);
   const auto lines = eng.recognise(crop.data, crop.cols, crop.rows, static_cast<int>(crop.step), 7);
   // Word boxes can reach into the padding (and so past the crop, over whatever is printed
   // there): a field never extends beyond the place it was read from.
@@ -196,7 +202,23 @@ std::string amount_words_repaired(const std::string& text) {
     out += lower;
     word.clear();
   };
-  for (char c : text) {
+  // A superscript "00/100" reads as "°%oo", "%co", "0%00": "%" (a slash between two zeros) in
+  // a word of zeros and o-like letters is the no-cents fraction.
+  std::string input;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t j = i;
+    while (j < text.size() && text[j] != ' ') ++j;
+    const std::string w = text.substr(i, j - i);
+    bool zeros = w.find('%') != std::string::npos;
+    for (std::size_t k = 0; zeros && k < w.size(); ++k) {
+      const auto c = static_cast<unsigned char>(w[k]);
+      zeros = c == '%' || c == '0' || c == 'o' || c == 'O' || c == 'c' || c >= 128;
+    }
+    input += zeros ? std::string("00/100") : w;
+    if (j < text.size()) input += ' ';
+    i = j + 1;
+  }
+  for (char c : input) {
     if (std::isalpha(static_cast<unsigned char>(c))) {
       word += c;
     } else {
@@ -274,7 +296,6 @@ cv::Mat to_bgr_mat(const ImageView& v) {
 }
 
 // Thresholds of the region statistics, calibrated in docs/cheque-fields.md.
-constexpr double kInkBelowBackground = 45;    // gray levels darker than the page = ink
 constexpr double kBackgroundStepLimit = 3.5;  // CIELAB ΔE between strips of one region
 constexpr double kInkColourLimit = 25.0;      // CIELAB ΔE of a region's ink vs the others
 constexpr int kMinInkPixels = 40;
@@ -613,9 +634,20 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
       if (value.empty()) continue;
       std::optional<std::int64_t> cents =
           parse_amount_words(amount_words_repaired(join(value, nullptr, nullptr)));
-      // A stray mark read as a word at the end of the line: retry without it.
+      // A stray mark read as a word at the end of the line: retry without it. Never without a
+      // word that carries the cents ("and", "&", digits, "/"): "One Hundred Dollars and ??"
+      // must stay unreadable, not become a round hundred.
+      auto droppable = [](const Word& w) {
+        if (w.token == "and" || w.text == "&") return false;
+        for (unsigned char c : w.text) {
+          if (std::isdigit(c) || c == '/' || c == '%') return false;
+        }
+        return true;
+      };
       std::size_t kept = value.size();
-      for (std::size_t drop = 1; !cents && drop <= 2 && drop < value.size(); ++drop) {
+      for (std::size_t drop = 1;
+           !cents && drop <= 2 && drop < value.size() && droppable(value[value.size() - drop]);
+           ++drop) {
         std::vector<Word> head(value.begin(), value.end() - static_cast<std::ptrdiff_t>(drop));
         cents = parse_amount_words(amount_words_repaired(join(head, nullptr, nullptr)));
         if (cents) kept = head.size();
@@ -630,7 +662,55 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
       }
       if (cents) break;
     }
+    // Writing right of the last word read means the line was read only in part ("One Hundred
+    // Dollars" of "One Hundred Dollars and —— 55/"): a well-formed prefix is not the amount.
+    if (out.legal_cents) {
+      const int read_right =
+          static_cast<int>((out.legal_amount.region.x + out.legal_amount.region.width) * scale) +
+          text_h;
+      const Box rest = clamp({read_right, region.y, region.right() - read_right, region.h}, W, Z);
+      if (!rest.empty()) {
+        // A hand-drawn fill line ("————", wavy, so not a rule) is flat: not unread writing.
+        cv::Mat labels, stats, centroids;
+        const int n = cv::connectedComponentsWithStats(
+            writing(cv::Rect(rest.x, rest.y, rest.w, rest.h)), labels, stats, centroids, 8);
+        int unread = 0;
+        for (int c = 1; c < n; ++c) {
+          const bool flat = stats.at<int>(c, cv::CC_STAT_HEIGHT) <= text_h / 2 &&
+                            stats.at<int>(c, cv::CC_STAT_WIDTH) >= 2 * text_h;
+          if (!flat) unread += stats.at<int>(c, cv::CC_STAT_AREA);
+        }
+        if (unread > 4 * text_h) out.legal_cents.reset();
+      }
+    }
+    // Unparsed guesswork (paper texture, a scribble) is not a found field.
+    if (!out.legal_cents && out.legal_amount.confidence < 20) out.legal_amount = {};
     if (!out.legal_amount.found) out.legal_amount.region = to_rect(region, scale);
+  }
+
+  // ---- serial: the largest digits-only word at the top right ----
+  {
+    const Word* best = nullptr;
+    for (const auto& w : words) {
+      if (w.box.cx() < 0.6 * W || w.box.cy() > 0.3 * Z) continue;
+      if (w.token.size() < 2 || w.token.size() > 8) continue;
+      bool digits = true;
+      for (unsigned char c : w.text) digits &= std::isdigit(c) != 0;
+      if (!digits) continue;
+      if (best == nullptr || w.box.h > best->box.h) best = &w;
+    }
+    const Box fallback = clamp(
+        {static_cast<int>(0.75 * W), 0, static_cast<int>(0.25 * W), static_cast<int>(0.15 * Z)}, W,
+        Z);
+    if (best != nullptr) {
+      out.serial.text = best->text;
+      out.serial.confidence = best->confidence;
+      out.serial.region = to_rect(best->box, scale);
+      out.serial.found = true;
+      erase_glyphs(best->box);  // the date crop often reaches up to it
+    } else {
+      out.serial.region = to_rect(fallback, scale);
+    }
   }
 
   // ---- date ----
@@ -638,7 +718,16 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
     Box region;
     if (date_label != nullptr) {
       const Box& d = date_label->box;
-      region = {d.right() + d.h / 3, d.y - d.h, W - d.right() - W / 60, d.h * 3};
+      // Up to the end of the line the date is written on, when there is one: the bank's
+      // fractional routing number and the serial sit further right.
+      int right = W - W / 60;
+      const auto rules_near =
+          horizontal_lines(ink, clamp({d.x, d.y, W - d.x, d.h * 5 / 2}, W, Z), 4 * d.h);
+      for (const auto& l : rules_near) {
+        if (l.x <= d.right() + 3 * d.h && l.right() > d.right())
+          right = std::min(W, l.right() + d.h);
+      }
+      region = {d.right() + d.h / 3, d.y - d.h, right - d.right() - d.h / 3, d.h * 3};
     } else {
       region = {static_cast<int>(0.60 * W), static_cast<int>(0.10 * Z), static_cast<int>(0.38 * W),
                 static_cast<int>(0.20 * Z)};
@@ -687,31 +776,8 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
       }
       if (!iso.empty()) break;
     }
+    if (out.date_iso.empty() && out.date.confidence < 20) out.date = {};
     if (!out.date.found) out.date.region = to_rect(region, scale);
-  }
-
-  // ---- serial: the largest digits-only word at the top right ----
-  {
-    const Word* best = nullptr;
-    for (const auto& w : words) {
-      if (w.box.cx() < 0.6 * W || w.box.cy() > 0.3 * Z) continue;
-      if (w.token.size() < 2 || w.token.size() > 8) continue;
-      bool digits = true;
-      for (unsigned char c : w.text) digits &= std::isdigit(c) != 0;
-      if (!digits) continue;
-      if (best == nullptr || w.box.h > best->box.h) best = &w;
-    }
-    const Box fallback = clamp(
-        {static_cast<int>(0.75 * W), 0, static_cast<int>(0.25 * W), static_cast<int>(0.15 * Z)}, W,
-        Z);
-    if (best != nullptr) {
-      out.serial.text = best->text;
-      out.serial.confidence = best->confidence;
-      out.serial.region = to_rect(best->box, scale);
-      out.serial.found = true;
-    } else {
-      out.serial.region = to_rect(fallback, scale);
-    }
   }
 
   // ---- signature: ink above the lowest long line in the right half ----
