@@ -296,7 +296,7 @@ cv::Mat to_bgr_mat(const ImageView& v) {
 }
 
 // Thresholds of the region statistics, calibrated in docs/cheque-fields.md.
-constexpr double kBackgroundStepLimit = 3.5;  // CIELAB ΔE between strips of one region
+constexpr double kBackgroundStepLimit = 4.3;  // CIELAB ΔE between strips of one region
 constexpr double kInkColourLimit = 25.0;      // CIELAB ΔE of a region's ink vs the others
 constexpr int kMinInkPixels = 40;
 
