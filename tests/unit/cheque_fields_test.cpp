@@ -86,6 +86,9 @@ TEST(AmountWords, Table) {
       {"200 dollars", -1},  // digits are the courtesy amount's business
       {"two hundred dollars and fifty cents and 00/100", -1},
       {"two hundred dollars five", -1},
+      {"two hundred dollars and", -1},  // the cents are missing, not zero
+      {"One Hundred Dollars &", -1},
+      {"Fifty dollars and no/100 only", 5000},
       // Beyond the cap (one billion dollars).
       {"one thousand million dollars", -1},
       {"nine hundred ninety nine million nine hundred ninety nine thousand nine hundred ninety "
@@ -399,7 +402,7 @@ TEST(ChequeFields, SyntheticSetAccuracy) {
                                   "MAY",       "JUNE",     "JULY",     "AUGUST",
                                   "SEPTEMBER", "OCTOBER",  "NOVEMBER", "DECEMBER"};
   cv::RNG rng(8);
-  constexpr int kCheques = 16;
+  constexpr int kCheques = 24;
   int courtesy_ok = 0, legal_ok = 0, date_ok = 0, serial_ok = 0, signature_ok = 0;
   for (int i = 0; i < kCheques; ++i) {
     const int dollars = i % 4 == 0 ? rng.uniform(1, 100) : rng.uniform(1, 100000);

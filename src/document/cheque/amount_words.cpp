@@ -231,6 +231,15 @@ std::optional<std::int64_t> parse_amount_words(std::string_view words) {
   }
   const auto dollars = number_of(dollar_words);
   if (!dollars) return std::nullopt;
+  // "Two hundred dollars and" with nothing after: the cents were there and are lost (torn,
+  // unreadable), so the amount is not known.
+  if (fraction < 0 && !cents_in_words) {
+    for (auto it = tokens.rbegin(); it != tokens.rend(); ++it) {
+      if (it->kind == Kind::filler || it->kind == Kind::dollars) continue;
+      if (it->kind == Kind::and_) return std::nullopt;
+      break;
+    }
+  }
   const std::int64_t cents = cents_in_words ? *cents_in_words : (fraction >= 0 ? fraction : 0);
   return *dollars * 100 + cents;
 }

@@ -80,6 +80,8 @@ std::vector<Word> words_of(const std::vector<OcrLine>& lines, int dx, int dy) {
   return out;
 }
 
+constexpr double kInkBelowBackground = 45;  // gray levels darker than the page = ink
+
 // Reads a crop as one line of text (PSM 7); the words keep page coordinates. `gray` is the page
 // with its printed rules (box borders, underlines) painted over: Tesseract reads them as "|", "_"
 // or merges them into the glyphs they touch.
@@ -95,6 +97,10 @@ std::vector<Word> read_line(const cv::Mat& gray, const cv::Mat& ink, const Box& 
   const int pad = std::max(4, box.h / 4);
   cv::copyMakeBorder(gray(cv::Rect(box.x, box.y, box.w, box.h)), crop, pad, pad, pad, pad,
                      cv::BORDER_CONSTANT, cv::Scalar(paper));
+  // Flatten what is only a little darker than paper (paper texture, the faint anti-aliased
+  // ghost of a painted-over rule or glyph): Tesseract reads such ghosts as "=" or "SV" and then
+  // misses the amount beside them.
+  crop.setTo(cv::Scalar(paper), crop > paper - kInkBelowBackground / 2);
   const auto lines = eng.recognise(crop.data, crop.cols, crop.rows, static_cast<int>(crop.step), 7);
   // Word boxes can reach into the padding (and so past the crop, over whatever is printed
   // there): a field never extends beyond the place it was read from.
@@ -196,7 +202,23 @@ std::string amount_words_repaired(const std::string& text) {
     out += lower;
     word.clear();
   };
-  for (char c : text) {
+  // A superscript "00/100" reads as "°%oo", "%co", "0%00": "%" (a slash between two zeros) in
+  // a word of zeros and o-like letters is the no-cents fraction.
+  std::string input;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t j = i;
+    while (j < text.size() && text[j] != ' ') ++j;
+    const std::string w = text.substr(i, j - i);
+    bool zeros = w.find('%') != std::string::npos;
+    for (std::size_t k = 0; zeros && k < w.size(); ++k) {
+      const auto c = static_cast<unsigned char>(w[k]);
+      zeros = c == '%' || c == '0' || c == 'o' || c == 'O' || c == 'c' || c >= 128;
+    }
+    input += zeros ? std::string("00/100") : w;
+    if (j < text.size()) input += ' ';
+    i = j + 1;
+  }
+  for (char c : input) {
     if (std::isalpha(static_cast<unsigned char>(c))) {
       word += c;
     } else {
@@ -258,7 +280,7 @@ cv::Mat to_bgr_mat(const ImageView& v) {
       cv::cvtColor(wrapped, bgr, cv::COLOR_GRAY2BGR);
       break;
     case PixelFormat::bgr:
-      bgr = wrapped.clone();
+      bgr = wrapped;  // read only: no copy
       break;
     case PixelFormat::rgb:
       cv::cvtColor(wrapped, bgr, cv::COLOR_RGB2BGR);
@@ -274,8 +296,7 @@ cv::Mat to_bgr_mat(const ImageView& v) {
 }
 
 // Thresholds of the region statistics, calibrated in docs/cheque-fields.md.
-constexpr double kInkBelowBackground = 45;    // gray levels darker than the page = ink
-constexpr double kBackgroundStepLimit = 3.5;  // CIELAB ΔE between strips of one region
+constexpr double kBackgroundStepLimit = 4.3;  // CIELAB ΔE between strips of one region
 constexpr double kInkColourLimit = 25.0;      // CIELAB ΔE of a region's ink vs the others
 constexpr int kMinInkPixels = 40;
 
@@ -511,34 +532,42 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
     near_ink(cv::Rect(b.x, b.y, b.w, b.h)).setTo(255);
   }
 
+  // OCR boxes cut glyphs tight, and a crop that starts just right of a label keeps a sliver of
+  // it that reads as "1" or "E": the "$" and "DATE" glyphs are painted over whole (their
+  // connected ink) in the images the values are read from.
+  cv::Mat gray_ocr = gray.clone();
+  auto erase_glyphs = [&](const Box& b) {
+    const Box around = clamp({b.x - b.w, b.y - b.h / 4, 3 * b.w, b.h + b.h / 2}, W, Z);
+    const Box inside = clamp(b, W, Z);
+    if (around.empty() || inside.empty()) return;
+    const cv::Rect r(around.x, around.y, around.w, around.h);
+    cv::Mat labels;
+    const int count = cv::connectedComponents(ink(r), labels, 8, CV_32S);
+    std::vector<bool> of_glyph(static_cast<std::size_t>(count) + 1, false);
+    for (int y = inside.y; y < inside.bottom(); ++y) {
+      for (int x = inside.x; x < inside.right(); ++x) {
+        const int l = labels.at<int>(y - around.y, x - around.x);
+        if (l > 0) of_glyph[static_cast<std::size_t>(l)] = true;
+      }
+    }
+    const auto paper = cv::saturate_cast<std::uint8_t>(page.background_l);
+    for (int y = 0; y < labels.rows; ++y) {
+      for (int x = 0; x < labels.cols; ++x) {
+        if (!of_glyph[static_cast<std::size_t>(labels.at<int>(y, x))]) continue;
+        for (cv::Mat* target : {&gray_ocr, &gray_clean, &gray_boxless}) {
+          target->at<std::uint8_t>(y + around.y, x + around.x) = paper;
+        }
+      }
+    }
+  };
+  if (dollar_sign != nullptr) erase_glyphs(dollar_sign->box);
+  if (date_label != nullptr) erase_glyphs(date_label->box);
+
   // ---- courtesy amount ----
   {
     Box region;
     if (dollar_sign != nullptr) {
       const Box& d = dollar_sign->box;
-      // OCR boxes cut glyphs tight: the "$" glyph is painted over whole (its connected ink),
-      // so that no sliver of it is read as a "1".
-      const Box around = clamp({d.x - d.w, d.y - d.h / 4, 3 * d.w, d.h + d.h / 2}, W, Z);
-      if (!around.empty()) {
-        const cv::Rect r(around.x, around.y, around.w, around.h);
-        cv::Mat labels;
-        cv::connectedComponents(ink(r), labels, 8, CV_32S);
-        std::vector<bool> of_sign(static_cast<std::size_t>(around.w * around.h) + 1, false);
-        for (int y = d.y; y < d.bottom(); ++y) {
-          for (int x = d.x; x < d.right(); ++x) {
-            const int l = labels.at<int>(y - around.y, x - around.x);
-            if (l > 0) of_sign[static_cast<std::size_t>(l)] = true;
-          }
-        }
-        for (int y = 0; y < labels.rows; ++y) {
-          for (int x = 0; x < labels.cols; ++x) {
-            if (of_sign[static_cast<std::size_t>(labels.at<int>(y, x))]) {
-              gray_boxless.at<std::uint8_t>(y + around.y, x + around.x) =
-                  cv::saturate_cast<std::uint8_t>(page.background_l);
-            }
-          }
-        }
-      }
       const int left = d.right() + 2;
       region = {left, d.y - d.h / 2, W - left - W / 60, d.h * 2};
     } else {
@@ -594,7 +623,7 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
     region = clamp(region, W, Z);
     // Read with the rules painted over (a fill line through the words) and, when that does not
     // parse, as printed (painting can clip a letter that touches the line).
-    for (const cv::Mat* source : {&gray_clean, &gray}) {
+    for (const cv::Mat* source : {&gray_clean, &gray_ocr}) {
       std::vector<Word> value;
       for (const auto& w :
            plausible(read_line(*source, writing, region, page.background_l, eng), text_h, 0)) {
@@ -605,9 +634,20 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
       if (value.empty()) continue;
       std::optional<std::int64_t> cents =
           parse_amount_words(amount_words_repaired(join(value, nullptr, nullptr)));
-      // A stray mark read as a word at the end of the line: retry without it.
+      // A stray mark read as a word at the end of the line: retry without it. Never without a
+      // word that carries the cents ("and", "&", digits, "/"): "One Hundred Dollars and ??"
+      // must stay unreadable, not become a round hundred.
+      auto droppable = [](const Word& w) {
+        if (w.token == "and" || w.text == "&") return false;
+        for (unsigned char c : w.text) {
+          if (std::isdigit(c) || c == '/' || c == '%') return false;
+        }
+        return true;
+      };
       std::size_t kept = value.size();
-      for (std::size_t drop = 1; !cents && drop <= 2 && drop < value.size(); ++drop) {
+      for (std::size_t drop = 1;
+           !cents && drop <= 2 && drop < value.size() && droppable(value[value.size() - drop]);
+           ++drop) {
         std::vector<Word> head(value.begin(), value.end() - static_cast<std::ptrdiff_t>(drop));
         cents = parse_amount_words(amount_words_repaired(join(head, nullptr, nullptr)));
         if (cents) kept = head.size();
@@ -622,41 +662,30 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
       }
       if (cents) break;
     }
-    if (!out.legal_amount.found) out.legal_amount.region = to_rect(region, scale);
-  }
-
-  // ---- date ----
-  {
-    Box region;
-    if (date_label != nullptr) {
-      const Box& d = date_label->box;
-      region = {d.right() + d.h / 3, d.y - d.h, W - d.right() - W / 60, d.h * 3};
-    } else {
-      region = {static_cast<int>(0.60 * W), static_cast<int>(0.10 * Z), static_cast<int>(0.38 * W),
-                static_cast<int>(0.20 * Z)};
-    }
-    region = clamp(region, W, Z);
-    const auto line =
-        plausible(read_line(gray_clean, writing, region, page.background_l, eng), text_h);
-    std::vector<Word> value;
-    for (const auto& w : line) {
-      if (!w.token.empty()) value.push_back(w);
-    }
-    Box found_box;
-    out.date.text = join(value, &out.date.confidence, &found_box);
-    out.date.found = !value.empty();
-    out.date.region = to_rect(out.date.found ? found_box : region, scale);
-    if (out.date.found) {
-      const auto parsed = text::parse_date(out.date.text, text::DateRole::other, today_utc());
-      if (parsed.ok()) {
-        // US and Canadian cheques write numeric dates month first unless the day says otherwise.
-        const text::DateCandidate* pick = &parsed.candidates.front();
-        for (const auto& c : parsed.candidates) {
-          if (c.format == "MM/DD/YYYY") pick = &c;
+    // Writing right of the last word read means the line was read only in part ("One Hundred
+    // Dollars" of "One Hundred Dollars and —— 55/"): a well-formed prefix is not the amount.
+    if (out.legal_cents) {
+      const int read_right =
+          static_cast<int>((out.legal_amount.region.x + out.legal_amount.region.width) * scale) +
+          text_h;
+      const Box rest = clamp({read_right, region.y, region.right() - read_right, region.h}, W, Z);
+      if (!rest.empty()) {
+        // A hand-drawn fill line ("————", wavy, so not a rule) is flat: not unread writing.
+        cv::Mat labels, stats, centroids;
+        const int n = cv::connectedComponentsWithStats(
+            writing(cv::Rect(rest.x, rest.y, rest.w, rest.h)), labels, stats, centroids, 8);
+        int unread = 0;
+        for (int c = 1; c < n; ++c) {
+          const bool flat = stats.at<int>(c, cv::CC_STAT_HEIGHT) <= text_h / 2 &&
+                            stats.at<int>(c, cv::CC_STAT_WIDTH) >= 2 * text_h;
+          if (!flat) unread += stats.at<int>(c, cv::CC_STAT_AREA);
         }
-        out.date_iso = pick->date.iso();
+        if (unread > 4 * text_h) out.legal_cents.reset();
       }
     }
+    // Unparsed guesswork (paper texture, a scribble) is not a found field.
+    if (!out.legal_cents && out.legal_amount.confidence < 20) out.legal_amount = {};
+    if (!out.legal_amount.found) out.legal_amount.region = to_rect(region, scale);
   }
 
   // ---- serial: the largest digits-only word at the top right ----
@@ -678,9 +707,77 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
       out.serial.confidence = best->confidence;
       out.serial.region = to_rect(best->box, scale);
       out.serial.found = true;
+      erase_glyphs(best->box);  // the date crop often reaches up to it
     } else {
       out.serial.region = to_rect(fallback, scale);
     }
+  }
+
+  // ---- date ----
+  {
+    Box region;
+    if (date_label != nullptr) {
+      const Box& d = date_label->box;
+      // Up to the end of the line the date is written on, when there is one: the bank's
+      // fractional routing number and the serial sit further right.
+      int right = W - W / 60;
+      const auto rules_near =
+          horizontal_lines(ink, clamp({d.x, d.y, W - d.x, d.h * 5 / 2}, W, Z), 4 * d.h);
+      for (const auto& l : rules_near) {
+        if (l.x <= d.right() + 3 * d.h && l.right() > d.right())
+          right = std::min(W, l.right() + d.h);
+      }
+      region = {d.right() + d.h / 3, d.y - d.h, right - d.right() - d.h / 3, d.h * 3};
+    } else {
+      region = {static_cast<int>(0.60 * W), static_cast<int>(0.10 * Z), static_cast<int>(0.38 * W),
+                static_cast<int>(0.20 * Z)};
+    }
+    region = clamp(region, W, Z);
+    const text::CivilDate today = today_utc();
+    // The date as the longest run of words that parses (a grazed label or a stray mark beside
+    // it does not spoil it). US and Canadian cheques write numeric dates month first unless
+    // the day says otherwise.
+    auto date_of = [&](const std::vector<Word>& value, std::vector<Word>* used) -> std::string {
+      for (std::size_t length = value.size(); length > 0; --length) {
+        for (std::size_t start = 0; start + length <= value.size(); ++start) {
+          const std::vector<Word> run(value.begin() + static_cast<std::ptrdiff_t>(start),
+                                      value.begin() + static_cast<std::ptrdiff_t>(start + length));
+          const auto parsed =
+              text::parse_date(join(run, nullptr, nullptr), text::DateRole::other, today);
+          if (!parsed.ok()) continue;
+          const text::DateCandidate* pick = &parsed.candidates.front();
+          for (const auto& c : parsed.candidates) {
+            if (c.format == "MM/DD/YYYY") pick = &c;
+          }
+          *used = run;
+          return pick->date.iso();
+        }
+      }
+      return {};
+    };
+    // Read with horizontal rules painted over, then, when that gives no date, as printed
+    // (painting can clip a descender on the line), then with the cells of a boxed date
+    // (YYYYMMDD) painted over too.
+    for (const cv::Mat* source : {&gray_clean, &gray_ocr, &gray_boxless}) {
+      std::vector<Word> value;
+      for (const auto& w :
+           plausible(read_line(*source, writing, region, page.background_l, eng), text_h, 0)) {
+        if (!w.token.empty()) value.push_back(w);
+      }
+      if (value.empty()) continue;
+      std::vector<Word> used;
+      const std::string iso = date_of(value, &used);
+      if (!out.date.found || !iso.empty()) {
+        Box found_box;
+        out.date.text = join(iso.empty() ? value : used, &out.date.confidence, &found_box);
+        out.date.found = true;
+        out.date.region = to_rect(found_box, scale);
+        out.date_iso = iso;
+      }
+      if (!iso.empty()) break;
+    }
+    if (out.date_iso.empty() && out.date.confidence < 20) out.date = {};
+    if (!out.date.found) out.date.region = to_rect(region, scale);
   }
 
   // ---- signature: ink above the lowest long line in the right half ----
