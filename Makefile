@@ -78,6 +78,7 @@ bench: build
 	$(BUILD)/benchmarks/kyc_bench_face --benchmark_min_time=2
 	$(BUILD)/benchmarks/kyc_bench_photo --benchmark_min_time=2
 	OMP_THREAD_LIMIT=1 $(BUILD)/benchmarks/kyc_bench_document
+	OMP_THREAD_LIMIT=1 $(BUILD)/benchmarks/kyc_bench_cheque
 	$(BUILD)/benchmarks/kyc_bench_aamva
 	$(BUILD)/benchmarks/kyc_bench_consistency
 	$(PYTHON) benchmarks/bench_python.py

@@ -255,6 +255,33 @@ kyc::ConsistencyOptions consistency_options(const nlohmann::json& j) {
   return options;
 }
 
+kyc::ChequeOptions cheque_options(const char* options_json, const char* function) {
+  kyc::ChequeOptions options;
+  if (options_json == nullptr) return options;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(options_json);
+  } catch (const nlohmann::json::exception& e) {
+    invalid_argument(std::string(function) + ": options_json is not valid JSON: " + e.what());
+  }
+  if (!j.is_object())
+    invalid_argument(std::string(function) + ": options_json: expected an object");
+  for (const auto& [key, value] : j.items()) {
+    if (key == "as_of" && value.is_string()) {
+      options.as_of = value.get<std::string>();
+    } else if ((key == "stale_after_days" || key == "postdated_tolerance_days") &&
+               value.is_number_integer() && value.get<long long>() >= 0 &&
+               value.get<long long>() <= 36500) {
+      (key == "stale_after_days" ? options.stale_after_days : options.postdated_tolerance_days) =
+          value.get<int>();
+    } else {
+      invalid_argument(std::string(function) + ": options_json: unknown key or bad value for '" +
+                       key + "'");
+    }
+  }
+  return options;
+}
+
 }  // namespace
 
 extern "C" {
@@ -404,6 +431,32 @@ kyc_status* kyc_read_document(const kyc_engine* engine, const kyc_image* front,
           ? engine->engine.read_document(front_input)
           : engine->engine.read_document(front_input, to_image_input(back, function, "back"));
   *out_report = new kyc_report{result.to_json(), result.machine_readable() ? 1 : 0};
+  KYC_C_END
+}
+
+kyc_status* kyc_read_cheque(const kyc_engine* engine, const kyc_image* cheque,
+                            const char* options_json, kyc_report** out_report) {
+  KYC_C_BEGIN
+  constexpr const char* function = "kyc_read_cheque";
+  require_not_null(engine, function, "engine");
+  require_not_null(out_report, function, "out_report");
+  const kyc::ImageInput input = to_image_input(cheque, function, "cheque");
+  const kyc::ChequeReadResult result =
+      engine->engine.read_cheque(input, cheque_options(options_json, function));
+  *out_report = new kyc_report{result.to_json(), result.verdict == kyc::ChequeVerdict::clean};
+  KYC_C_END
+}
+
+kyc_status* kyc_read_micr(const kyc_engine* engine, const kyc_image* line, const char* options_json,
+                          kyc_report** out_report) {
+  KYC_C_BEGIN
+  constexpr const char* function = "kyc_read_micr";
+  require_not_null(engine, function, "engine");
+  require_not_null(out_report, function, "out_report");
+  const kyc::ImageInput input = to_image_input(line, function, "line");
+  const kyc::MicrReadResult result =
+      engine->engine.read_micr(input, cheque_options(options_json, function));
+  *out_report = new kyc_report{result.to_json(), result.verdict == kyc::ChequeVerdict::clean};
   KYC_C_END
 }
 

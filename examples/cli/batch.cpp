@@ -46,8 +46,9 @@ constexpr const char* kInvalidJob = "invalid_job";
 constexpr const char* kDuplicateId = "duplicate_id";
 
 const std::vector<std::string>& kinds() {
-  static const std::vector<std::string> names{"face-match", "photo-check", "doc-read", "doc-check",
-                                              "verify-package"};
+  static const std::vector<std::string> names{"face-match",     "photo-check", "doc-read",
+                                              "doc-check",      "verify-package", "cheque-read",
+                                              "micr-read"};
   return names;
 }
 
@@ -57,7 +58,8 @@ bool is_kind(const std::string& name) {
 
 void batch_usage(std::ostream& out) {
   out << "usage: kyc batch FOLDER|MANIFEST.csv [--out RESULTS.ndjson] [--jobs N]\n"
-         "                 [--kind face-match|photo-check|doc-read|doc-check|verify-package]\n"
+         "                 [--kind face-match|photo-check|doc-read|doc-check|verify-package|\n"
+         "                         cheque-read|micr-read]\n"
          "                 [--profile icao|us|uk|schengen|FILE.json] [--config FILE.json]\n"
          "                 [--progress auto|always|never] [--fail-fast] [--restart] [--quiet]\n"
          "  FOLDER        every regular file below it (subfolders included, hidden entries and\n"
@@ -444,6 +446,10 @@ JobResult run_job(const kyc::Engine& engine, const Job& job,
       result.outcome = outcome_of(check_document(engine, job.input, back, job.applicant));
     } else if (job.kind == "verify-package") {
       result.outcome = outcome_of(verify_package(engine, job.input));
+    } else if (job.kind == "cheque-read") {
+      result.outcome = outcome_of(read_cheque(engine, job.input));
+    } else if (job.kind == "micr-read") {
+      result.outcome = outcome_of(read_micr(engine, job.input));
     } else {
       throw std::logic_error("unplanned kind " + job.kind);
     }

@@ -133,4 +133,36 @@ Outcome outcome_of(const kyc::PackageReport& report, int indent) {
   return outcome;
 }
 
+namespace {
+int cheque_exit_code(kyc::ChequeVerdict verdict) {
+  switch (verdict) {
+    case kyc::ChequeVerdict::clean:
+      return kExitMatch;
+    case kyc::ChequeVerdict::suspicious:
+      return kExitNoMatch;
+    case kyc::ChequeVerdict::unable_to_assess:
+      break;
+  }
+  return kExitUnable;
+}
+}  // namespace
+
+kyc::ChequeReadResult read_cheque(const kyc::Engine& engine, const std::string& path) {
+  return engine.read_cheque(kyc::ImageInput::from_path(path));
+}
+
+kyc::MicrReadResult read_micr(const kyc::Engine& engine, const std::string& path) {
+  return engine.read_micr(kyc::ImageInput::from_path(path));
+}
+
+Outcome outcome_of(const kyc::ChequeReadResult& result, int indent) {
+  return {cheque_exit_code(result.verdict), kyc::cheque_verdict_name(result.verdict),
+          result.to_json(indent)};
+}
+
+Outcome outcome_of(const kyc::MicrReadResult& result, int indent) {
+  return {cheque_exit_code(result.verdict), kyc::cheque_verdict_name(result.verdict),
+          result.to_json(indent)};
+}
+
 }  // namespace kyc_cli

@@ -79,4 +79,13 @@ Outcome outcome_of(const DocumentCheck& result, int indent = -1);
 kyc::PackageReport verify_package(const kyc::Engine& engine, const std::string& zip_path);
 Outcome outcome_of(const kyc::PackageReport& report, int indent = -1);
 
+// --- cheque-read ------------------------------------------------------------------------------
+/// A whole cheque (MICR line found at the bottom, printed fields, checks).
+kyc::ChequeReadResult read_cheque(const kyc::Engine& engine, const std::string& path);
+/// An image of the MICR line alone (cheque-read --line; batch kind micr-read).
+kyc::MicrReadResult read_micr(const kyc::Engine& engine, const std::string& path);
+/// Exit code: 0 clean, 1 suspicious, 5 unable to assess.
+Outcome outcome_of(const kyc::ChequeReadResult& result, int indent = -1);
+Outcome outcome_of(const kyc::MicrReadResult& result, int indent = -1);
+
 }  // namespace kyc_cli

@@ -9,6 +9,7 @@
 //   kyc doc-check FRONT [BACK] --applicant FORM.csv|FORM.json [--config FILE.json] [--pretty]
 //   kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]
 //   kyc batch FOLDER|MANIFEST.csv [--out RESULTS.ndjson] [--jobs N] ... (batch.hpp)
+//   kyc cheque-read IMAGE [--line] [--config FILE.json] [--pretty]
 //   kyc version
 //
 // Exit codes: 0 match / compliant (or success), 1 no match / no face / non-compliant, 2 usage
@@ -53,6 +54,9 @@ void usage(std::ostream& out) {
          "                [--pretty]\n"
          "  kyc verify-package PACKAGE.zip [--config FILE.json] [--pretty]\n"
          "  kyc batch FOLDER|MANIFEST.csv [options]   (kyc batch --help)\n"
+         "  kyc cheque-read IMAGE [--line] [--config FILE.json] [--pretty]\n"
+         "                (--line: IMAGE is the MICR line alone; exit 0 clean, 1 suspicious,\n"
+         "                 5 unable to assess)\n"
          "  kyc version\n"
          "exit codes: 0 match/compliant/success, 1 no match, no face or non-compliant, 2 usage,\n"
          "            3 bad input/config, 4 internal error, 5 photo could not be assessed\n"
@@ -70,6 +74,7 @@ struct Args {
   std::string applicant_path;
   bool json = false;
   bool pretty = false;
+  bool micr_line = false;  // cheque-read --line
 };
 
 double parse_number(const std::string& flag, const std::string& text) {
@@ -107,6 +112,8 @@ Args parse(int argc, char** argv) {
       args.applicant_path = value();
     } else if (a == "--config") {
       args.config_path = value();
+    } else if (a == "--line") {
+      args.micr_line = true;
     } else if (a == "--json") {
       args.json = true;
     } else if (a == "--pretty") {
@@ -182,6 +189,17 @@ int doc_check(const Args& args) {
   const auto [front, back] = document_sides(args);
   const kyc_cli::Outcome outcome =
       kyc_cli::outcome_of(kyc_cli::check_document(engine, front, back, args.applicant_path));
+  std::cout << outcome.report << "\n";
+  return outcome.exit_code;
+}
+
+int cheque_read(const Args& args) {
+  if (args.positional.size() != 1) throw std::invalid_argument("cheque-read needs one IMAGE");
+  const kyc::Engine engine(load_config(args));
+  const int indent = args.pretty ? 2 : -1;
+  const kyc_cli::Outcome outcome =
+      args.micr_line ? kyc_cli::outcome_of(kyc_cli::read_micr(engine, args.positional[0]), indent)
+                     : kyc_cli::outcome_of(kyc_cli::read_cheque(engine, args.positional[0]), indent);
   std::cout << outcome.report << "\n";
   return outcome.exit_code;
 }
@@ -284,6 +302,7 @@ int main(int argc, char** argv) {
     if (command == "doc-read") return doc_read(args);
     if (command == "doc-check") return doc_check(args);
     if (command == "verify-package") return verify_package(args);
+    if (command == "cheque-read") return cheque_read(args);
     throw std::invalid_argument("unknown command '" + command + "'");
   } catch (const std::invalid_argument& e) {
     std::cerr << "kyc: " << e.what() << "\n";

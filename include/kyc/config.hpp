@@ -59,6 +59,15 @@ struct DocumentConfig {
   double address_threshold = 0.8;
 };
 
+/// Cheque reading (docs/cheque.md). The OCR models are found through document.tessdata_dir.
+struct ChequeConfig {
+  /// E-13B traineddata: "e13b" (default, lower CER) or "micr_e13b".
+  std::string micr_model = "e13b";
+  int stale_after_days = 180;        ///< date check: older than this many days is stale
+  int postdated_tolerance_days = 0;  ///< date check: later than this many days is post-dated
+  std::string as_of;                 ///< reference date "YYYY-MM-DD"; empty = today (UTC)
+};
+
 /// Third-party record verification over HTTPS (disabled while url is empty).
 struct VerifierConfig {
   std::string url;          ///< https:// endpoint (http:// only for loopback)
@@ -105,6 +114,7 @@ struct KYC_API Config {
   ApplicantLimits applicant_limits;
   FaceConfig face;
   DocumentConfig document;
+  ChequeConfig cheque;
   VerifierConfig verifier;
   AwsConfig aws;
   /// Upper bound on dlib network/detector instances kept for concurrent calls (0 = unbounded:

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kyc/cheque.hpp"
 #include "kyc/config.hpp"
 #include "kyc/export.hpp"
 #include "kyc/face.hpp"
@@ -59,6 +60,14 @@ class KYC_API Engine {
   /// for). Nothing found is a result (see DocumentReadResult::notes).
   DocumentReadResult read_document(const ImageInput& front) const;
   DocumentReadResult read_document(const ImageInput& front, const ImageInput& back) const;
+
+  /// Reads a cheque: MICR line (band located at the bottom, deskewed, 180 degrees tried), printed
+  /// fields, and every check (docs/cheque.md). Options left unset take the configuration's
+  /// cheque.* values. The OCR models are loaded on first use (Error(model_not_found) naming the
+  /// file). A cheque that fails checks is a result (verdict suspicious).
+  ChequeReadResult read_cheque(const ImageInput& cheque, const ChequeOptions& options = {}) const;
+  /// Reads an image of the MICR line alone (a crop); the MICR checks only.
+  MicrReadResult read_micr(const ImageInput& line, const ChequeOptions& options = {}) const;
 
   /// The applicant's data against document reads, with the engine's configured options
   /// (document.as_of, minimum_age, thresholds).

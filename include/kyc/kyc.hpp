@@ -8,7 +8,9 @@
 #pragma once
 
 #include "kyc/aamva.hpp"
+#include "kyc/amount_words.hpp"
 #include "kyc/applicant.hpp"
+#include "kyc/cheque.hpp"
 #include "kyc/config.hpp"
 #include "kyc/consistency.hpp"
 #include "kyc/document.hpp"

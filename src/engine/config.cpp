@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "document/text/dates.hpp"
 #include "kyc/config.hpp"
 #include "kyc/error.hpp"
 
@@ -100,7 +101,7 @@ Config Config::from_json(std::string_view text) {
   if (!root.is_object()) bad("(root)", "expected a JSON object");
   reject_unknown(root, "",
                  {"model_dir", "packaged_model_dir", "limits", "package_limits", "applicant_limits",
-                  "face", "document", "verifier", "aws", "max_pooled_instances"});
+                  "face", "document", "cheque", "verifier", "aws", "max_pooled_instances"});
   read_string(root, "", "model_dir", config.model_dir);
   read_string(root, "", "packaged_model_dir", config.packaged_model_dir);
   read_int(root, "", "max_pooled_instances", config.max_pooled_instances, 0, 1024);
@@ -174,6 +175,15 @@ Config Config::from_json(std::string_view text) {
   read_double(document, "document.", "name_threshold", d.name_threshold);
   read_double(document, "document.", "address_threshold", d.address_threshold);
 
+  const json& cheque = section(root, "cheque");
+  reject_unknown(cheque, "cheque.",
+                 {"micr_model", "stale_after_days", "postdated_tolerance_days", "as_of"});
+  ChequeConfig& q = config.cheque;
+  read_string(cheque, "cheque.", "micr_model", q.micr_model);
+  read_int(cheque, "cheque.", "stale_after_days", q.stale_after_days, 0, 36500);
+  read_int(cheque, "cheque.", "postdated_tolerance_days", q.postdated_tolerance_days, 0, 36500);
+  read_string(cheque, "cheque.", "as_of", q.as_of);
+
   const json& verifier = section(root, "verifier");
   reject_unknown(verifier, "verifier.",
                  {"url", "auth_header", "timeout_ms", "connect_timeout_ms", "max_attempts",
@@ -243,6 +253,15 @@ void Config::validate() const {
     bad("document.reader", "'" + document.reader + "' is not one of local, aws.textract");
   }
   if (document.mrz_model.empty()) bad("document.mrz_model", "must not be empty");
+  if (cheque.micr_model != "e13b" && cheque.micr_model != "micr_e13b") {
+    bad("cheque.micr_model", "'" + cheque.micr_model + "' is not one of e13b, micr_e13b");
+  }
+  if (cheque.stale_after_days < 0 || cheque.postdated_tolerance_days < 0) {
+    bad("cheque", "stale_after_days and postdated_tolerance_days must be >= 0");
+  }
+  if (!cheque.as_of.empty() && !text::parse_iso_date(cheque.as_of)) {
+    bad("cheque.as_of", "expected a date YYYY-MM-DD");
+  }
   if (document.viz_model.empty()) bad("document.viz_model", "must not be empty");
   if (document.minimum_age < 0 || document.minimum_age > 150) {
     bad("document.minimum_age", "must be 0..150");
@@ -309,6 +328,11 @@ std::string Config::to_json() const {
         {"address_decides", document.address_decides},
         {"name_threshold", document.name_threshold},
         {"address_threshold", document.address_threshold}}},
+      {"cheque",
+       {{"micr_model", cheque.micr_model},
+        {"stale_after_days", cheque.stale_after_days},
+        {"postdated_tolerance_days", cheque.postdated_tolerance_days},
+        {"as_of", cheque.as_of}}},
       // The credential is never echoed back: a config dump may end up in a log.
       {"verifier",
        {{"url", verifier.url},

@@ -56,6 +56,30 @@ struct Engine::Impl {
   mutable std::once_flag photo_once;
   mutable std::shared_ptr<FaceAnalyzer> photo_analyzer;
 
+  // Cheque OCR models (E-13B + eng) are loaded on the first cheque; a failed load is retried.
+  mutable std::once_flag cheque_once;
+  mutable std::unique_ptr<ChequeReader> cheque_reader;
+
+  const ChequeReader& cheques() const {
+    std::call_once(cheque_once, [this] {
+      ChequeReaderOptions options;
+      options.micr_model = config.cheque.micr_model;
+      options.tessdata_dir = config.document.tessdata_dir;
+      options.limits = config.limits;
+      cheque_reader = std::make_unique<ChequeReader>(std::move(options));
+    });
+    return *cheque_reader;
+  }
+
+  ChequeOptions cheque_options(ChequeOptions options) const {
+    if (!options.stale_after_days) options.stale_after_days = config.cheque.stale_after_days;
+    if (!options.postdated_tolerance_days) {
+      options.postdated_tolerance_days = config.cheque.postdated_tolerance_days;
+    }
+    if (options.as_of.empty()) options.as_of = config.cheque.as_of;
+    return options;
+  }
+
   const FaceAnalyzer& photo_face_analyzer() const {
     std::call_once(photo_once, [this] {
       photo_analyzer = analyzer;
@@ -259,6 +283,17 @@ DocumentReadResult Engine::read_document(const ImageInput& front, const ImageInp
     const Decoded second = impl_->decode(back);
     return impl_->documents->read(first.view, &second.view);
   });
+}
+
+ChequeReadResult Engine::read_cheque(const ImageInput& cheque, const ChequeOptions& options) const {
+  return guarded("read_cheque", [&] {
+    return impl_->cheques().read_cheque(cheque, impl_->cheque_options(options));
+  });
+}
+
+MicrReadResult Engine::read_micr(const ImageInput& line, const ChequeOptions& options) const {
+  return guarded("read_micr",
+                 [&] { return impl_->cheques().read_micr(line, impl_->cheque_options(options)); });
 }
 
 ConsistencyResult Engine::check_consistency(const ApplicantRecord& applicant,

@@ -304,6 +304,23 @@ Image decode_image(const std::uint8_t* data, std::size_t size, const ImageLimits
   return detail::to_image(decoded, probed.info);
 }
 
+namespace detail {
+
+cv::Mat decode_bgr(const ImageInput& input, const ImageLimits& limits) {
+  switch (input.kind()) {
+    case ImageInput::Kind::view:
+      if (input.view().empty()) throw Error(ErrorCode::invalid_argument, "empty image");
+      return to_bgr(input.view()).clone();  // owned: the caller's pixels may go away
+    case ImageInput::Kind::bytes:
+      return to_bgr(decode_image(input.bytes(), input.size(), limits).view()).clone();
+    case ImageInput::Kind::path:
+      return to_bgr(load_image(input.path(), limits).view()).clone();
+  }
+  throw Error(ErrorCode::invalid_argument, "unknown image input kind");
+}
+
+}  // namespace detail
+
 Image load_image(const std::string& path, const ImageLimits& limits) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {

@@ -275,7 +275,15 @@ static void test_engine_calls(const kyc_engine* engine) {
                                     KYC_ANNOTATE_PNG, &buffer, out_),
                  KYC_INVALID_CONFIG, "annotate: profile JSON with invalid UTF-8");
     CHECK(buffer == NULL);
+    EXPECT_ERROR(kyc_read_cheque(engine, &good, with_bad("{\"as_of\": \"%s\"}", kBad[b]), out_),
+                 KYC_INVALID_ARGUMENT, "cheque options_json with invalid UTF-8");
+    EXPECT_ERROR(kyc_read_micr(engine, &good, with_bad("{\"%s\": 1}", kBad[b]), out_),
+                 KYC_INVALID_ARGUMENT, "micr options_json key with invalid UTF-8");
   }
+  EXPECT_ERROR(kyc_read_cheque(engine, &good, "{\"stale_after_days\": 1e400}", out_),
+               KYC_INVALID_ARGUMENT, "cheque window beyond double");
+  EXPECT_ERROR(kyc_read_cheque(engine, &good, "{\"stale_after_days\": -1}", out_),
+               KYC_INVALID_ARGUMENT, "negative cheque window");
   EXPECT_ERROR(
       kyc_check_photo(engine, &good,
                       "{\"name\": \"x\", \"rules\": {\"image_width\": {\"min\": 1e400}}}", out_),
@@ -308,6 +316,10 @@ static void test_engine_calls(const kyc_engine* engine) {
                    "read_document front struct_size too small");
       EXPECT_ERROR(kyc_read_document(engine, &good, &image, out_), KYC_INVALID_ARGUMENT,
                    "read_document back struct_size too small");
+      EXPECT_ERROR(kyc_read_cheque(engine, &image, NULL, out_), KYC_INVALID_ARGUMENT,
+                   "read_cheque struct_size too small");
+      EXPECT_ERROR(kyc_read_micr(engine, &image, NULL, out_), KYC_INVALID_ARGUMENT,
+                   "read_micr struct_size too small");
     }
   }
   /* A struct of garbage (uninitialised memory, a foreign layout): the wild data pointer must
@@ -318,6 +330,8 @@ static void test_engine_calls(const kyc_engine* engine) {
                "garbage struct (photo)");
   EXPECT_ERROR(kyc_read_document(engine, &image, NULL, out_), KYC_INVALID_ARGUMENT,
                "garbage struct (document)");
+  EXPECT_ERROR(kyc_read_cheque(engine, &image, NULL, out_), KYC_INVALID_ARGUMENT,
+               "garbage struct (cheque)");
   /* Garbage with a plausible struct_size and raw pixels: dimensions and size disagree. */
   image.struct_size = (uint32_t)sizeof image;
   image.encoded = 0;

@@ -600,6 +600,77 @@ static void test_package_errors(const kyc_engine* engine) {
   CHECK(report == SENTINEL_REPORT);
 }
 
+/* Cheques: the MICR crop and the Wikimedia sample cheque under ../shared; the E-13B model is in
+ * ../shared/models/tessdata, given to the engine as document.tessdata_dir. */
+static void test_cheques(void) {
+  char config[4600], line_path[4096], cheque_path[4096];
+  buffer line_data, cheque_data;
+  kyc_image line, cheque;
+  kyc_engine* engine = NULL;
+  kyc_report* report = SENTINEL_REPORT;
+  kyc_status* status;
+  snprintf(config, sizeof config, "{\"document\": {\"tessdata_dir\": \"%s\"}}",
+           shared_path("models/tessdata"));
+  snprintf(line_path, sizeof line_path, "%s",
+           shared_path("data/docs/micr/lines/reallife_cgi_1212993800-0.tif"));
+  snprintf(cheque_path, sizeof cheque_path, "%s",
+           shared_path("data/docs/micr/cheques/wikimedia_sample_check.png"));
+  memset(&line_data, 0, sizeof line_data);
+  memset(&cheque_data, 0, sizeof cheque_data);
+  if (!read_file(line_path, &line_data) || !read_file(cheque_path, &cheque_data)) {
+    fprintf(is_ci() ? stderr : stdout, "%s: cheque test data missing under %s\n",
+            is_ci() ? "FAIL" : "SKIP", shared_path(""));
+    CHECK(!is_ci());
+    free(line_data.data);
+    free(cheque_data.data);
+    return;
+  }
+  status = kyc_engine_create(config, &engine);
+  if (kyc_status_code(status) == KYC_MODEL_NOT_FOUND && !is_ci()) {
+    printf("SKIP: cheque test: %s\n", kyc_status_message(status));
+    kyc_status_destroy(status);
+    free(line_data.data);
+    free(cheque_data.data);
+    return;
+  }
+  EXPECT_STATUS(status, KYC_OK);
+  line = encoded_image(&line_data);
+  cheque = encoded_image(&cheque_data);
+  if (engine != NULL) {
+    /* NULL handles and arguments: clear codes, *out_report untouched. */
+    EXPECT_STATUS(kyc_read_cheque(NULL, &cheque, NULL, &report), KYC_INVALID_ARGUMENT);
+    EXPECT_STATUS(kyc_read_cheque(engine, NULL, NULL, &report), KYC_INVALID_ARGUMENT);
+    EXPECT_STATUS(kyc_read_cheque(engine, &cheque, NULL, NULL), KYC_INVALID_ARGUMENT);
+    EXPECT_STATUS(kyc_read_micr(NULL, &line, NULL, &report), KYC_INVALID_ARGUMENT);
+    EXPECT_STATUS(kyc_read_micr(engine, NULL, NULL, &report), KYC_INVALID_ARGUMENT);
+    expect_message_names(kyc_read_cheque(engine, &cheque, "{\"colour\": 1}", &report),
+                         KYC_INVALID_ARGUMENT, "colour", __LINE__);
+    EXPECT_STATUS(kyc_read_micr(engine, &line, "[", &report), KYC_INVALID_ARGUMENT);
+    EXPECT_STATUS(kyc_read_micr(engine, &line, "{\"as_of\": \"soon\"}", &report),
+                  KYC_INVALID_ARGUMENT);
+    CHECK(report == SENTINEL_REPORT);
+
+    /* A real MICR line with a valid ABA routing number reads clean. */
+    report = NULL;
+    EXPECT_STATUS(kyc_read_micr(engine, &line, "{\"as_of\": \"2026-06-01\"}", &report), KYC_OK);
+    CHECK(report != NULL && strstr(kyc_report_json(report), "\"schema\":\"kyc.micr\"") != NULL);
+    CHECK(report != NULL && strstr(kyc_report_json(report), "\"checksum_valid\"") != NULL);
+    CHECK(report != NULL && kyc_report_is_match(report) == 1);
+    kyc_report_destroy(report);
+
+    /* data/docs/README.md: the Wikimedia cheque's routing number fails the ABA checksum. */
+    report = NULL;
+    EXPECT_STATUS(kyc_read_cheque(engine, &cheque, NULL, &report), KYC_OK);
+    CHECK(report != NULL && strstr(kyc_report_json(report), "\"schema\":\"kyc.cheque\"") != NULL);
+    CHECK(report != NULL && strstr(kyc_report_json(report), "\"checksum_mismatch\"") != NULL);
+    CHECK(report != NULL && kyc_report_is_match(report) == 0);
+    kyc_report_destroy(report);
+    kyc_engine_destroy(engine);
+  }
+  free(line_data.data);
+  free(cheque_data.data);
+}
+
 int main(void) {
   static const char* const files[] = {
       "data/faces/face_recognition/examples/obama.jpg",
@@ -619,6 +690,7 @@ int main(void) {
   test_version_and_null_safety();
   test_engine_create_errors();
   test_documents();
+  test_cheques();
 
   memset(data, 0, sizeof data);
   for (i = 0; i < kFiles; ++i) {

@@ -73,13 +73,23 @@ from ._kyc import (  # noqa: E402
     AamvaResult,
     Address,
     ApplicantRecord,
+    ChequeCheck,
+    ChequeReadResult,
     ConsistencyResult,
     DocumentFields,
     DocumentRead,
     DocumentReadResult,
+    InMemoryPresentmentStore,
+    MicrField,
+    MicrFields,
+    MicrReadResult,
     MrzResult,
     PackageReport,
+    PresentmentStore,
+    aba_checksum_valid,
     check_consistency,
+    parse_micr_line,
+    presentment_key,
     parse_mrz,
     load_applicant,
     parse_aamva,
@@ -103,6 +113,16 @@ from ._kyc import (  # noqa: E402
 
 __all__ = [
     "Engine",
+    "ChequeCheck",
+    "ChequeReadResult",
+    "InMemoryPresentmentStore",
+    "MicrField",
+    "MicrFields",
+    "MicrReadResult",
+    "PresentmentStore",
+    "aba_checksum_valid",
+    "parse_micr_line",
+    "presentment_key",
     "FaceMatchResult",
     "PhotoCheckResult",
     "AamvaResult",
@@ -345,6 +365,38 @@ class Engine:
         :rtype: DocumentReadResult
         """
         return self._native.read_document(front, back, rgb)
+
+    def read_cheque(
+        self,
+        image: Any,
+        *,
+        rgb: bool = False,
+        presentment_store: Any = None,
+        as_of: Optional[str] = None,
+        stale_after_days: Optional[int] = None,
+        postdated_tolerance_days: Optional[int] = None,
+    ) -> ChequeReadResult:
+        """Reads a cheque: the MICR line (routing, account, cheque number, amount field), the
+        printed fields, and every check, each reported (docs/cheque.md). The GIL is released.
+
+        :param presentment_store: None (the duplicate_presentment check is then
+            unable_to_assess), a :class:`PresentmentStore` subclass, or a callable
+            ``(key: str) -> bool`` answering "seen before?" for the presentment key (a SHA-256,
+            never the raw numbers) and recording it.
+        :param as_of: reference date "YYYY-MM-DD" for the date check (default: the config's
+            ``cheque.as_of``, else today). The day windows default to the config's too.
+        :rtype: ChequeReadResult
+        """
+        return self._native.read_cheque(
+            image, rgb, presentment_store, as_of, stale_after_days, postdated_tolerance_days
+        )
+
+    def read_micr(self, image: Any, *, rgb: bool = False, as_of: Optional[str] = None) -> MicrReadResult:
+        """Reads an image of the MICR line alone (a crop) and runs the MICR checks.
+
+        :rtype: MicrReadResult
+        """
+        return self._native.read_micr(image, rgb, as_of)
 
     def check_consistency(self, applicant: Any, documents: List[DocumentRead]) -> ConsistencyResult:
         """Compares the applicant (an :class:`ApplicantRecord`, or a form for

@@ -2,7 +2,7 @@
 
 import os
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Protocol, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Protocol, Tuple, Union
 
 import numpy
 import numpy.typing
@@ -20,6 +20,16 @@ from ._errors import UnsupportedFormatError as UnsupportedFormatError
 from ._kyc import AamvaResult as AamvaResult
 from ._kyc import Address as Address
 from ._kyc import ApplicantRecord as ApplicantRecord
+from ._kyc import ChequeCheck as ChequeCheck
+from ._kyc import ChequeReadResult as ChequeReadResult
+from ._kyc import InMemoryPresentmentStore as InMemoryPresentmentStore
+from ._kyc import MicrField as MicrField
+from ._kyc import MicrFields as MicrFields
+from ._kyc import MicrReadResult as MicrReadResult
+from ._kyc import PresentmentStore as PresentmentStore
+from ._kyc import aba_checksum_valid as aba_checksum_valid
+from ._kyc import parse_micr_line as parse_micr_line
+from ._kyc import presentment_key as presentment_key
 from ._kyc import ConsistencyResult as ConsistencyResult
 from ._kyc import DocumentFields as DocumentFields
 from ._kyc import DocumentRead as DocumentRead
@@ -134,6 +144,8 @@ class Engine:
         packaged_model_dir: Union[str, os.PathLike[str], None] = ...,
         limits: Mapping[str, int] = ...,
         face: Mapping[str, Union[str, int, float, bool]] = ...,
+        document: Mapping[str, Union[str, int, float, bool]] = ...,
+        cheque: Mapping[str, Union[str, int]] = ...,
         max_pooled_instances: int = ...,
     ) -> None: ...
     @classmethod
@@ -168,6 +180,19 @@ class Engine:
     def read_document(
         self, front: _ImageLike, back: Optional[_ImageLike] = None, *, rgb: bool = False
     ) -> DocumentReadResult: ...
+    def read_cheque(
+        self,
+        image: _ImageLike,
+        *,
+        rgb: bool = False,
+        presentment_store: Union[PresentmentStore, Callable[[str], bool], None] = None,
+        as_of: Optional[str] = None,
+        stale_after_days: Optional[int] = None,
+        postdated_tolerance_days: Optional[int] = None,
+    ) -> ChequeReadResult: ...
+    def read_micr(
+        self, image: _ImageLike, *, rgb: bool = False, as_of: Optional[str] = None
+    ) -> MicrReadResult: ...
     def check_consistency(
         self, applicant: Union[ApplicantRecord, str, bytes, Dict[str, Any]], documents: List[DocumentRead]
     ) -> ConsistencyResult: ...

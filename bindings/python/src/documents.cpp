@@ -8,30 +8,15 @@
 #include <vector>
 
 #include "kyc/kyc.hpp"
+#include "report_methods.hpp"
 
 namespace py = pybind11;
 
 namespace kyc_python {
 namespace {
 
-py::object json_loads(const std::string& text) {
-  return py::module_::import("json").attr("loads")(text);
-}
-
 std::string json_dumps(const py::object& value) {
   return py::module_::import("json").attr("dumps")(value).cast<std::string>();
-}
-
-template <typename T>
-void add_report_methods(py::class_<T>& cls) {
-  cls.def(
-         "to_json",
-         [](const T& r, std::optional<int> indent) { return r.to_json(indent.value_or(-1)); },
-         py::arg("indent") = py::none(),
-         "The JSON report (with schema and schema_version).\n\n:rtype: str")
-      .def(
-          "to_dict", [](const T& r) { return json_loads(r.to_json()); },
-          "The JSON report as a dict.\n\n:rtype: dict");
 }
 
 // Bytes from bytes / bytearray / memoryview / str (UTF-8).

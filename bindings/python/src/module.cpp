@@ -462,6 +462,9 @@ py::dict engine_info(const kyc::Engine& engine) {
 
 namespace kyc_python {
 void bind_documents(py::module_& m);
+void bind_cheques(py::module_& m);
+kyc::PresentmentStore* presentment_store_arg(const py::object& store,
+                                             std::unique_ptr<kyc::PresentmentStore>& holder);
 }
 
 PYBIND11_MODULE(_kyc, m) {
@@ -658,6 +661,7 @@ PYBIND11_MODULE(_kyc, m) {
       });
 
   kyc_python::bind_documents(m);
+  kyc_python::bind_cheques(m);
 
   // --- passport-photo check -------------------------------------------------------------------
   py::class_<kyc::RuleResult> rule_cls(m, "RuleResult",
@@ -827,6 +831,35 @@ PYBIND11_MODULE(_kyc, m) {
                           : e.read_document(first.get());
           },
           py::arg("front"), py::arg("back") = py::none(), py::arg("rgb") = false)
+      .def(
+          "read_cheque",
+          [](const kyc::Engine& e, const py::object& image, bool rgb, const py::object& store,
+             std::optional<std::string> as_of, std::optional<int> stale_after_days,
+             std::optional<int> postdated_tolerance_days) {
+            const ConvertedImage input = to_image_input(image, rgb, "image", e.config().limits);
+            std::unique_ptr<kyc::PresentmentStore> holder;
+            kyc::ChequeOptions options;
+            options.presentment_store = kyc_python::presentment_store_arg(store, holder);
+            options.as_of = as_of.value_or("");
+            options.stale_after_days = stale_after_days;
+            options.postdated_tolerance_days = postdated_tolerance_days;
+            py::gil_scoped_release release;
+            return e.read_cheque(input.get(), options);
+          },
+          py::arg("image"), py::arg("rgb") = false, py::arg("presentment_store") = py::none(),
+          py::arg("as_of") = py::none(), py::arg("stale_after_days") = py::none(),
+          py::arg("postdated_tolerance_days") = py::none())
+      .def(
+          "read_micr",
+          [](const kyc::Engine& e, const py::object& image, bool rgb,
+             std::optional<std::string> as_of) {
+            const ConvertedImage input = to_image_input(image, rgb, "image", e.config().limits);
+            kyc::ChequeOptions options;
+            options.as_of = as_of.value_or("");
+            py::gil_scoped_release release;
+            return e.read_micr(input.get(), options);
+          },
+          py::arg("image"), py::arg("rgb") = false, py::arg("as_of") = py::none())
       .def(
           "check_consistency",
           [](const kyc::Engine& e, const kyc::ApplicantRecord& applicant,

@@ -62,13 +62,6 @@ bool name_truncated(const DocumentRead& read) {
          lists(read.truncated_fields, "name");
 }
 
-CivilDate today_utc() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
 // The fields compared between two sources, in report order.
 const std::vector<std::string>& compared_fields() {
   static const std::vector<std::string> fields = {
@@ -255,7 +248,7 @@ ConsistencyResult check_consistency(const DocumentRead& applicant,
     throw Error(ErrorCode::invalid_argument,
                 "consistency options: name_threshold and address_threshold must be in 0..1");
   }
-  CivilDate as_of = today_utc();
+  CivilDate as_of = text::today_utc();
   if (!options.as_of.empty()) {
     const auto parsed = text::parse_iso_date(options.as_of);
     if (!parsed) {

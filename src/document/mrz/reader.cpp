@@ -285,23 +285,7 @@ const std::string& MrzReader::traineddata_path() const noexcept {
 namespace {
 
 cv::Mat decode_gray(const ImageInput& input, const ImageLimits& limits) {
-  Image decoded;
-  cv::Mat bgr;
-  switch (input.kind()) {
-    case ImageInput::Kind::view:
-      if (input.view().empty()) throw Error(ErrorCode::invalid_argument, "empty image");
-      bgr = detail::to_bgr(input.view());
-      break;
-    case ImageInput::Kind::bytes:
-      decoded = decode_image(input.bytes(), input.size(), limits);
-      bgr = detail::to_bgr(decoded.view());
-      break;
-    case ImageInput::Kind::path:
-      decoded = load_image(input.path(), limits);
-      bgr = detail::to_bgr(decoded.view());
-      break;
-  }
-  return to_gray(bgr).clone();  // owns its pixels: `decoded` goes out of scope
+  return to_gray(detail::decode_bgr(input, limits));
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "document/text/dates.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <utility>
 
 namespace kyc::text {
@@ -240,6 +242,13 @@ int age_in_years(const CivilDate& birth, const CivilDate& on) {
   int age = on.year - birth.year;
   if (on.month < birth.month || (on.month == birth.month && on.day < birth.day)) --age;
   return age;
+}
+
+CivilDate today_utc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 }  // namespace kyc::text

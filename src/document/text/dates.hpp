@@ -54,6 +54,9 @@ ParsedDate parse_date(std::string_view text, DateRole role, const CivilDate& ref
 /// Parses strict ISO "YYYY-MM-DD" only.
 std::optional<CivilDate> parse_iso_date(std::string_view text);
 
+/// Today's date in UTC.
+CivilDate today_utc();
+
 /// Whole years from `birth` to `on` (the birthday counts on the day; 29 Feb birthdays count
 /// on 1 Mar in common years).
 int age_in_years(const CivilDate& birth, const CivilDate& on);

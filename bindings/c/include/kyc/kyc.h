@@ -140,6 +140,22 @@ KYC_C_API kyc_status* kyc_parse_mrz(const char* text, kyc_report** out_report);
 KYC_C_API kyc_status* kyc_read_document(const kyc_engine* engine, const kyc_image* front,
                                         const kyc_image* back, kyc_report** out_report);
 
+/* --- cheques (docs/cheque.md) --------------------------------------------------------------- */
+
+/* Reads a cheque image: MICR line (routing, account, cheque number, amount field), printed
+ * fields, and every check. options_json may be NULL or an object with any of
+ * {"as_of": "YYYY-MM-DD", "stale_after_days": int, "postdated_tolerance_days": int}; unset values
+ * come from the engine's "cheque" configuration. Duplicate presentment is not judged here
+ * (no store): the report's "presentment_key" lets the caller keep its own. Report schema
+ * kyc.cheque; kyc_report_is_match() is 1 when the verdict is "clean". */
+KYC_C_API kyc_status* kyc_read_cheque(const kyc_engine* engine, const kyc_image* cheque,
+                                      const char* options_json, kyc_report** out_report);
+
+/* Reads an image of the MICR line alone. Report schema kyc.micr; kyc_report_is_match() is 1
+ * when the verdict is "clean". options_json as for kyc_read_cheque (may be NULL). */
+KYC_C_API kyc_status* kyc_read_micr(const kyc_engine* engine, const kyc_image* line,
+                                    const char* options_json, kyc_report** out_report);
+
 /* The onboarding check of a KYC package (ZIP bytes): face match, document, consistency,
  * third-party verification. Report schema kyc.package_report; kyc_report_is_match() is 1 when
  * the verdict is "approved". An unsafe archive is an error (KYC_INVALID_ARGUMENT,
