@@ -296,6 +296,13 @@ TEST(ChequeFields, SyntheticCleanSigned) {
   // The courtesy box lies where it was drawn (x 1085..1440, y 240..305).
   EXPECT_GE(f.courtesy_amount.region.x, 1085);
   EXPECT_LE(f.courtesy_amount.region.x + f.courtesy_amount.region.width, 1440);
+  // The legal amount was written on y 360..390 from x 60; the signature line is at y 510
+  // (x 900..1440) and the signature was drawn on y 450..510 above it.
+  EXPECT_NEAR(f.legal_amount.region.y + f.legal_amount.region.height / 2, 375, 15);
+  EXPECT_NEAR(f.legal_amount.region.x, 60, 10);
+  EXPECT_LE(f.signature_region.y + f.signature_region.height, 510);
+  EXPECT_LE(f.signature_region.y, 450);
+  EXPECT_GE(f.signature_region.x, 880);
   ASSERT_EQ(f.regions.size(), 3u);
   for (const auto& r : f.regions) EXPECT_FALSE(r.suspicious) << r.name << " " << r.reason;
 }
@@ -468,6 +475,9 @@ TEST(ChequeFields, BlankSampleSpecimen) {
   KYC_SHARED_FILE(path, "data/docs/micr/cheques/sample_check_03.jpg");
   const auto f = read(load(path), 375);
   EXPECT_EQ(f.serial.text, "186");
+  EXPECT_FALSE(f.courtesy_amount.found);
+  EXPECT_FALSE(f.legal_amount.found);
+  EXPECT_FALSE(f.date.found);
   EXPECT_FALSE(f.courtesy_cents.has_value());
   EXPECT_FALSE(f.legal_cents.has_value());
   EXPECT_EQ(f.date_iso, "");

@@ -144,8 +144,8 @@ std::string join(const std::vector<Word>& words, float* confidence, Box* box) {
 }
 
 bool is_dollars(const std::string& token) {
-  return token == "dollars" || token == "dollar" || token == "dollars" || token == "dollaks" ||
-         token == "doliars" || token == "dollar5";
+  return token == "dollars" || token == "dollar" || token == "dollaks" || token == "doliars" ||
+         token == "dollar5";
 }
 
 // "DATE" as OCR reads the printed label ("paATE", "DATE:", "DATED").
