@@ -1,8 +1,9 @@
 # kyc — the two commands:
 #   make demo   installs dependencies, builds, and runs kyc on sample data: a face match, a
-#               passport-photo check (with an annotated picture), a passport read and a batch
-#               photo check of a folder
-#   make test   installs dependencies, builds, and runs every test (C++, C, install, Python)
+#               passport-photo check (with an annotated picture), a passport read, a cheque
+#               read and a batch photo check of a folder
+#   make test   installs dependencies, builds, and runs every test (C++, C, install, Python,
+#               CLI batch, the local service, the AWS serverless example, fuzz smoke)
 # Other targets: build, bench, calibrate, eval, python, format, clean.
 
 BUILD      ?= build/release
@@ -35,6 +36,7 @@ demo: build
 	$(BUILD)/examples/cli/kyc photo-check $(FACES)/obama.jpg --annotate $(BUILD)/obama-annotated.png || true
 	@echo "annotated photo: $(BUILD)/obama-annotated.png"
 	$(BUILD)/examples/cli/kyc doc-read $(KYC_SHARED)/data/docs/passporteye/tests/data/passport-td3.jpg --pretty
+	$(BUILD)/examples/cli/kyc cheque-read $(KYC_SHARED)/data/docs/micr/cheques/sample_check_03.jpg --pretty || true
 	$(BUILD)/examples/cli/kyc batch $(FACES) --jobs $(JOBS) --out $(BUILD)/faces.ndjson --restart
 	@echo "batch results (one NDJSON line per photo): $(BUILD)/faces.ndjson"
 
