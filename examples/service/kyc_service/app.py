@@ -155,7 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="kyc local service",
         version="1",
-        description="Passport-photo checks and KYC onboarding packages, verified by the kyc "
+        description="Passport-photo checks, KYC onboarding packages and cheques, verified by the kyc "
                     "library. Authenticate with `Authorization: Bearer <key>` or `X-API-Key`.",
         lifespan=lifespan,
     )

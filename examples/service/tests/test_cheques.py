@@ -268,3 +268,22 @@ def test_cheque_bad_requests(service, make_service):
     with small.client(small.create_key("alice")) as c:
         r = c.post("/cheques", content=require_shared(TEMPLATE).read_bytes(), headers={"Content-Type": "image/jpeg"})
         assert r.status_code == 413 and r.json()["detail"]["code"] == "too_large"
+
+
+def test_cheque_routes_in_openapi_and_audit(service):
+    with service.client(None) as c:
+        paths = c.get("/openapi.json").json()["paths"]
+    assert {"/cheques", "/cheques/{cheque_id}"} <= set(paths)
+    body = paths["/cheques"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in body and "image/*" in body
+    assert {"HTTPBearer": []} in paths["/cheques"]["post"]["security"]
+    with service.client(service.alice) as c:
+        r = c.post(f"/cheques?as_of={AS_OF}", content=require_shared(TEMPLATE).read_bytes(),
+                   headers={"Content-Type": "image/jpeg"})
+        job = wait_job(c, r.json()["status_url"])
+    lines = service.audit_lines()
+    post = next(e for e in lines if e["event"] == "request" and e["request_id"] == r.headers["x-request-id"])
+    assert (post["route"], post["status"], post["job_id"]) == ("/cheques", 202, job["id"])
+    assert AS_OF not in json.dumps(post)  # query strings are never logged
+    states = [(e["status"], e.get("kind")) for e in lines if e["event"] == "job" and e.get("job_id") == job["id"]]
+    assert states == [("queued", "cheque"), ("running", "cheque"), ("done", "cheque")]
