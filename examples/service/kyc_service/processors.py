@@ -102,9 +102,16 @@ class SqlitePresentmentStore(kyc.PresentmentStore):
         super().__init__()
         self.db = db
         self.job = job
+        self.failure: Optional[BaseException] = None
 
     def check_and_record(self, key: str) -> bool:
-        return self.db.record_presentment(key, self.job.id, self.job.client_id)
+        try:
+            return self.db.record_presentment(key, self.job.id, self.job.client_id)
+        except BaseException as exc:
+            # The library wraps it as InvalidArgumentError (an input error, final); kept here so
+            # the job re-raises the real cause and is retried (e.g. the database stayed locked).
+            self.failure = exc
+            raise
 
 
 def process_cheque(ctx: Context, inputs: Dict[str, Any], job: JobInfo) -> Outcome:
@@ -113,8 +120,13 @@ def process_cheque(ctx: Context, inputs: Dict[str, Any], job: JobInfo) -> Outcom
     data = ctx.store.get(inputs["cheque"])
     # as_of is fixed at submission (the client's, or the upload day in UTC): a retry after
     # midnight judges the date exactly as the first attempt would have.
-    result = ctx.engine.read_cheque(data, presentment_store=SqlitePresentmentStore(ctx.db, job),
-                                    as_of=inputs["as_of"])
+    store = SqlitePresentmentStore(ctx.db, job)
+    try:
+        result = ctx.engine.read_cheque(data, presentment_store=store, as_of=inputs["as_of"])
+    except kyc.Error:
+        if store.failure is not None:
+            raise store.failure from None  # the service's fault, not the cheque's: retry
+        raise
     # Check ids and reason codes only: the messages are in the report (the owner's data).
     reasons = [{"check": c.id, "reason": c.reason} for c in result.checks if c.status == "fail"]
     return Outcome(verdict=result.verdict, reasons=reasons, report=result.to_dict())

@@ -263,11 +263,13 @@ def test_cheque_bad_requests(service, make_service):
         assert r.status_code == 422 and r.json()["detail"]["code"] == "not_an_image"
         r = c.post("/cheques", files={"photo": ("a.jpg", b"\xff\xd8\xff", "image/jpeg")})
         assert r.status_code == 422 and r.json()["detail"]["code"] == "missing_part"
-    # The photo upload limit applies (a tiny one here, so nothing big is sent).
-    small = make_service(KYC_SERVICE_MAX_PHOTO="1000", name="small")
+    # The photo upload limit applies (a tiny one here, so nothing big is sent), and the rate limit.
+    small = make_service(KYC_SERVICE_MAX_PHOTO="1000", KYC_SERVICE_RATE="1/s burst 2", name="small")
     with small.client(small.create_key("alice")) as c:
         r = c.post("/cheques", content=require_shared(TEMPLATE).read_bytes(), headers={"Content-Type": "image/jpeg"})
         assert r.status_code == 413 and r.json()["detail"]["code"] == "too_large"
+        codes = [c.get("/cheques/cq_unknown").status_code for _ in range(5)]
+        assert codes[0] == 404 and 429 in codes, codes
 
 
 def test_cheque_routes_in_openapi_and_audit(service):
@@ -287,3 +289,21 @@ def test_cheque_routes_in_openapi_and_audit(service):
     assert AS_OF not in json.dumps(post)  # query strings are never logged
     states = [(e["status"], e.get("kind")) for e in lines if e["event"] == "job" and e.get("job_id") == job["id"]]
     assert states == [("queued", "cheque"), ("running", "cheque"), ("done", "cheque")]
+
+
+def test_a_presentment_store_failure_is_retried_not_an_input_error(tmp_path, engine):
+    # The library turns an exception in the store into InvalidArgumentError, which the service
+    # treats as final bad input; a database failure must instead reach the worker as itself (and
+    # be retried). A real failure: the presentments table is gone.
+    import os
+    from kyc_service.db import Database
+    from kyc_service.processors import INPUT_ERRORS, Context, JobInfo, process_cheque
+    from kyc_service.store import ObjectStore
+
+    db = Database(tmp_path / "db.sqlite3")
+    db.conn().execute("DROP TABLE presentments")
+    store = ObjectStore(tmp_path / "objects", [("k1", os.urandom(32))], os.urandom(32))
+    ref, _ = store.put(require_shared(WIKIMEDIA).read_bytes())
+    with pytest.raises(sqlite3.OperationalError, match="presentments") as raised:
+        process_cheque(Context(engine, store, db), {"cheque": ref, "as_of": AS_OF}, JobInfo("cq_1", "cl_a", 1))
+    assert not isinstance(raised.value, INPUT_ERRORS)
