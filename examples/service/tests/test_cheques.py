@@ -307,3 +307,15 @@ def test_a_presentment_store_failure_is_retried_not_an_input_error(tmp_path, eng
     with pytest.raises(sqlite3.OperationalError, match="presentments") as raised:
         process_cheque(Context(engine, store, db), {"cheque": ref, "as_of": AS_OF}, JobInfo("cq_1", "cl_a", 1))
     assert not isinstance(raised.value, INPUT_ERRORS)
+
+
+def test_corrupt_cheque_is_a_job_result_with_the_library_error_code(service, engine):
+    corrupt = require_shared(WIKIMEDIA).read_bytes()[:400] + b"\x00broken" * 10  # PNG signature, bad chunks
+    with pytest.raises(kyc.Error) as raised:
+        engine.read_cheque(corrupt, presentment_store=kyc.InMemoryPresentmentStore(), as_of=AS_OF)
+    with service.client(service.alice) as c:
+        r = c.post(f"/cheques?as_of={AS_OF}", content=corrupt, headers={"Content-Type": "image/png"})
+        assert r.status_code == 202, r.text
+        job = wait_job(c, r.json()["status_url"])
+    assert job["status"] == "done" and job["attempts"] == 1 and job["verdict"] == "error"
+    assert job["reasons"][0]["code"] == raised.value.code
