@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import fcntl
+import re
 import json
 import os
 import secrets
@@ -31,6 +33,9 @@ from .uploads import error, is_zip, read_capped, replay, sniff_image
 from .workers import WebhookDeliverer, WorkerPool
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# kind -> (route prefix, id prefix)
+KIND_ROUTES = {"photo": ("/photos", "ph"), "application": ("/applications", "ap"), "cheque": ("/cheques", "cq")}
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fullmatch: no trailing newline, ASCII digits
 
 bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API key>")
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="the API key")
@@ -69,7 +74,7 @@ class Services:
         self.limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
         self.engine = kyc.Engine(**settings.engine_config)
         self.profiles = set(kyc.photo_profile_names())
-        self.workers = WorkerPool(settings, self.db, Context(self.engine, self.store), self.audit,
+        self.workers = WorkerPool(settings, self.db, Context(self.engine, self.store, self.db), self.audit,
                                   self.incarnation)
         self.deliverer = WebhookDeliverer(settings, self.db, self.audit)
 
@@ -150,7 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="kyc local service",
         version="1",
-        description="Passport-photo checks and KYC onboarding packages, verified by the kyc "
+        description="Passport-photo checks, KYC onboarding packages and cheques, verified by the kyc "
                     "library. Authenticate with `Authorization: Bearer <key>` or `X-API-Key`.",
         lifespan=lifespan,
     )
@@ -180,7 +185,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     # ------------------------------------------------------------------ jobs, shared helpers
     def job_view(row: Any, kind: str, request: Request) -> Dict[str, Any]:
-        base = "/photos" if kind == "photo" else "/applications"
+        base = KIND_ROUTES[kind][0]
         inputs = json.loads(row["inputs"])
         view: Dict[str, Any] = {
             "id": row["id"], "kind": kind, "status": row["status"], "attempts": row["attempts"],
@@ -190,6 +195,9 @@ def create_app(settings: Settings) -> FastAPI:
         if kind == "photo":
             view["profile"] = inputs.get("profile", "icao")
             view["objects"] = {"photo": inputs["photo"]}
+        elif kind == "cheque":
+            view["as_of"] = inputs["as_of"]
+            view["objects"] = {"cheque": inputs["cheque"]}
         else:
             view["objects"] = ({"package": inputs["package"]} if "package" in inputs
                                else {k: v["ref"] for k, v in inputs["parts"].items()})
@@ -205,12 +213,12 @@ def create_app(settings: Settings) -> FastAPI:
         return view
 
     async def submit(request: Request, kind: str, inputs: Dict[str, Any]) -> JSONResponse:
-        job_id = new_id("ph" if kind == "photo" else "ap")
+        job_id = new_id(KIND_ROUTES[kind][1])
         await run_in_threadpool(services().db.enqueue, job_id, kind, request.state.client_id, inputs)
         request.state.job_id = job_id
         services().audit.write("job", job_id=job_id, kind=kind, status="queued",
                                request_id=request.state.request_id)
-        url = f"/{'photos' if kind == 'photo' else 'applications'}/{job_id}"
+        url = f"{KIND_ROUTES[kind][0]}/{job_id}"
         return JSONResponse({"id": job_id, "status": "queued", "status_url": url}, status_code=202,
                             headers={"Location": url})
 
@@ -383,6 +391,64 @@ def create_app(settings: Settings) -> FastAPI:
             raise error(404, "not_found", "no such application")
         request.state.job_id = application_id
         return job_view(row, "application", request)
+
+    # ------------------------------------------------------------------ cheques
+    upload_cheque_doc = {"requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["cheque"], "properties": {
+            "cheque": {"type": "string", "format": "binary"},
+            "as_of": {"type": "string", "format": "date"}}}},
+        "image/*": {"schema": {"type": "string", "format": "binary"}}}}}
+
+    @app.post("/cheques", status_code=202, tags=["cheques"], openapi_extra=upload_cheque_doc,
+              summary="Submit a cheque image (multipart field `cheque`, or raw image/* body); "
+                      "`as_of` (YYYY-MM-DD, default: today UTC) is the day the date check judges from")
+    async def post_cheque(request: Request, client: Client = Depends(authenticate),
+                          as_of: Optional[str] = None) -> JSONResponse:
+        s = services()
+        cap = s.settings.max_photo_bytes
+        mtype = media_type(request)
+        if mtype != "multipart/form-data" and not mtype.startswith("image/"):
+            raise error(415, "unsupported_media_type",
+                        "send multipart/form-data with a `cheque` part, or the image itself with an image/* Content-Type")
+        spool = await read_capped(request, cap, str(s.spool_dir))
+        try:
+            if mtype == "multipart/form-data":
+                form = await form_of(request, spool, cap)
+                try:
+                    data = await read_part(form, "cheque")
+                    if data is None:
+                        raise error(422, "missing_part", "the multipart body has no `cheque` part")
+                    as_of = as_of or (form.get("as_of") if isinstance(form.get("as_of"), str) else None)
+                finally:
+                    await form.close()
+            else:
+                data = spool.read()
+        finally:
+            spool.close()
+        if not data:
+            raise error(400, "empty_body", "the cheque image is empty")
+        if as_of:
+            try:
+                if not ISO_DATE.fullmatch(as_of):
+                    raise ValueError(as_of)
+                datetime.date.fromisoformat(as_of)
+            except ValueError:
+                raise error(422, "bad_as_of", "as_of must be a date YYYY-MM-DD") from None
+        else:
+            as_of = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+        if sniff_image(data) is None:
+            raise error(422, "not_an_image", "the cheque is not a JPEG, PNG, WebP, BMP, GIF, TIFF or PNM image")
+        address, _ = await run_in_threadpool(s.store.put, data)
+        return await submit(request, "cheque", {"cheque": address, "as_of": as_of})
+
+    @app.get("/cheques/{cheque_id}", tags=["cheques"],
+             summary="Status, then verdict (clean / suspicious / unable_to_assess), failing checks and report")
+    def get_cheque(cheque_id: str, request: Request, client: Client = Depends(authenticate)) -> Dict[str, Any]:
+        row = services().db.job(cheque_id, client.id, "cheque")
+        if row is None:
+            raise error(404, "not_found", "no such cheque")
+        request.state.job_id = cheque_id
+        return job_view(row, "cheque", request)
 
     # ------------------------------------------------------------------ webhooks
     @app.post("/webhooks", status_code=201, tags=["webhooks"],

@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS outbox (
     PRIMARY KEY (event_id, subscription_id)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (delivered_at, failed_at, next_attempt_at);
+-- Cheques seen by this deployment (duplicate presentment). The key is the library's
+-- presentment_key: SHA-256 of routing|account|serial, never the numbers themselves. Global, not
+-- per client: a cheque presented through two clients (channels) is the fraud to catch.
+CREATE TABLE IF NOT EXISTS presentments (
+    key TEXT PRIMARY KEY,
+    first_job_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    first_seen REAL NOT NULL
+);
 """
 
 
@@ -217,6 +226,21 @@ class Database:
             "SELECT j.*, r.verdict, r.reasons, r.report, r.annotated_ref FROM jobs j "
             "LEFT JOIN results r ON r.job_id = j.id WHERE j.id = ? AND j.client_id = ? AND j.kind = ?",
             (job_id, client_id, kind)).fetchone()
+
+    # --- cheques -------------------------------------------------------------------------------
+    def record_presentment(self, key: str, job_id: str, client_id: str) -> bool:
+        """True when the cheque `key` was presented before by ANOTHER job; records it in any case.
+
+        Atomic: INSERT OR IGNORE decides the first presenter (of two concurrent jobs exactly one
+        inserts). A job that finds its own id in the row is a retry of the first presentment (e.g.
+        killed after this row was committed but before its result was), not a duplicate."""
+        with self.transaction() as c:
+            inserted = c.execute("INSERT OR IGNORE INTO presentments (key, first_job_id, client_id, first_seen) "
+                                 "VALUES (?, ?, ?, ?)", (key, job_id, client_id, time.time())).rowcount
+            if inserted:
+                return False
+            row = c.execute("SELECT first_job_id FROM presentments WHERE key = ?", (key,)).fetchone()
+            return row["first_job_id"] != job_id
 
     # --- webhooks ------------------------------------------------------------------------------
     def add_webhook(self, client_id: str, url: str, secret: str, events: List[str]) -> Dict[str, Any]:

@@ -74,6 +74,7 @@ class Settings:
     poll_interval: float = 0.2
     engine_config: Dict[str, Any] = field(default_factory=dict)
     test_job_delay_ms: int = 0  # test hook: workers sleep this long after claiming a job
+    test_finish_delay_ms: int = 0  # test hook: ... and this long between processing and recording
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None,
@@ -162,4 +163,5 @@ class Settings:
             poll_interval=number("KYC_SERVICE_POLL_INTERVAL", 0.2),
             engine_config=engine_config,
             test_job_delay_ms=integer("KYC_SERVICE_TEST_JOB_DELAY_MS", 0),
+            test_finish_delay_ms=integer("KYC_SERVICE_TEST_FINISH_DELAY_MS", 0),
         )

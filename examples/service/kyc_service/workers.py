@@ -15,7 +15,7 @@ import httpx
 
 from .audit import AuditLog
 from .db import Database
-from .processors import INPUT_ERRORS, PROCESSORS, Context, Outcome, input_error_outcome
+from .processors import INPUT_ERRORS, PROCESSORS, Context, JobInfo, Outcome, input_error_outcome
 from .settings import Settings
 from .store import ObjectIntegrityError, ObjectNotFoundError
 
@@ -109,7 +109,8 @@ class WorkerPool:
                 self.audit.write("job", job_id=jid, status="queued", cause="released_on_shutdown")
                 return
         try:
-            outcome = PROCESSORS[kind](self.ctx, json.loads(job["inputs"]))
+            outcome = PROCESSORS[kind](self.ctx, json.loads(job["inputs"]),
+                                       JobInfo(jid, job["client_id"], job["attempts"]))
         except INPUT_ERRORS as exc:
             outcome = input_error_outcome(exc)
         except (ObjectIntegrityError, ObjectNotFoundError) as exc:
@@ -127,6 +128,14 @@ class WorkerPool:
                 self.db.retry_later(jid, owner, error)
                 self.audit.write("job", job_id=jid, status="queued", cause="retry", error_code=error["code"])
             return
+        if self.settings.test_finish_delay_ms:
+            # Test hook (KYC_SERVICE_TEST_FINISH_DELAY_MS): a kill in this window loses the
+            # outcome after the processor's own side effects (a cheque's presentment row) were
+            # committed. Never set in production.
+            if self.stop.wait(self.settings.test_finish_delay_ms / 1000.0):
+                self.db.release(jid, owner)
+                self.audit.write("job", job_id=jid, status="queued", cause="released_on_shutdown")
+                return
         self._finish(job, owner, "done", outcome, None, ms=(time.monotonic() - started) * 1000)
 
     def _finish(self, job: Any, owner: str, status: str, outcome: Optional[Outcome],
@@ -139,7 +148,7 @@ class WorkerPool:
         if outcome is not None:
             event["verdict"] = outcome.verdict
             # Stable codes only (rule ids / reason codes): never messages or document fields.
-            event["reasons"] = [r.get("rule") or r.get("code") for r in outcome.reasons]
+            event["reasons"] = [r.get("rule") or r.get("check") or r.get("code") for r in outcome.reasons]
         if error is not None:
             event["error_code"] = error["code"]
         result = None

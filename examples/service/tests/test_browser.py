@@ -93,3 +93,35 @@ def test_page_uploads_an_application_zip(service, tmp_path, say):
         job = c.get(f"/applications/{job_id}").json()
     assert shown_verdict == job["verdict"] == "rejected"
     assert shown_reasons == [r["code"] for r in job["reasons"]]
+
+
+def test_page_uploads_a_cheque_and_shows_the_verdict_and_failing_checks(service, say):
+    from test_cheques import AS_OF, TEMPLATE
+    cheque = require_shared(TEMPLATE)
+    sync_playwright = playwright_or_skip()
+    shots = Path(tempfile.mkdtemp(prefix="kyc-service-browser-"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(service.url + "/")
+            page.fill("#api-key", service.alice)
+            page.set_input_files("#cheque-file", str(cheque))
+            page.fill("#cheque-as-of", AS_OF)
+            with page.expect_response(lambda r: r.url.endswith("/cheques") and r.request.method == "POST") as posted:
+                page.click("#cheque-submit")
+            assert posted.value.status == 202
+            page.wait_for_function("document.body.dataset.state === 'done'", timeout=120_000)
+            job_id = page.inner_text("#job-id")
+            shown_verdict = page.inner_text("#verdict")
+            shown_checks = page.locator("#reasons li code").all_inner_texts()
+            screenshot = shots / "cheque-verdict.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            say(f"screenshot: {screenshot}")
+        finally:
+            browser.close()
+    with service.client(service.alice) as c:
+        job = c.get(f"/cheques/{job_id}").json()
+    assert job["as_of"] == AS_OF  # the date field reached the API
+    assert shown_verdict == job["verdict"]
+    assert shown_checks == [r["check"] for r in job["reasons"]] and shown_checks  # this cheque fails a check

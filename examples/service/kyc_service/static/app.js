@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const GOOD = new Set(["compliant", "approved"]);
+const GOOD = new Set(["compliant", "approved", "clean"]);
 const UNSURE = new Set(["review", "unable_to_assess"]);
 
 $("api-key").value = sessionStorage.getItem("kycApiKey") || "";
@@ -38,7 +38,7 @@ function show(job) {
   for (const r of job.reasons || []) {
     const li = document.createElement("li");
     const code = document.createElement("code");
-    code.textContent = r.rule || r.code;
+    code.textContent = r.rule || r.check || r.code;
     li.append(code, " " + (r.message || r.reason || ""));
     list.append(li);
   }
@@ -88,6 +88,14 @@ $("photo-form").addEventListener("submit", (event) => {
   body.append("photo", $("photo-file").files[0]);
   body.append("profile", $("profile").value);
   run(() => api("/photos", { method: "POST", body }));
+});
+
+$("cheque-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const body = new FormData();
+  body.append("cheque", $("cheque-file").files[0]);
+  if ($("cheque-as-of").value) body.append("as_of", $("cheque-as-of").value);
+  run(() => api("/cheques", { method: "POST", body }));
 });
 
 $("application-form").addEventListener("submit", (event) => {
