@@ -12,7 +12,7 @@ import time
 import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict, List, Optional
+from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
 
 import kyc
 from fastapi import Depends, FastAPI, HTTPException, Request, Response, Security
@@ -242,6 +242,35 @@ def create_app(settings: Settings) -> FastAPI:
     def media_type(request: Request) -> str:
         return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
+    async def read_image_upload(request: Request, part: str,
+                                field: str) -> Tuple[bytes, Optional[str]]:
+        """An image sent as multipart (`part`, plus an optional text `field`) or as a raw image/*
+        body, read under the photo upload cap; returns the bytes and the field's value."""
+        s = services()
+        cap = s.settings.max_photo_bytes
+        mtype = media_type(request)
+        if mtype != "multipart/form-data" and not mtype.startswith("image/"):
+            raise error(415, "unsupported_media_type",
+                        f"send multipart/form-data with a `{part}` part, or the image itself with an image/* Content-Type")
+        spool = await read_capped(request, cap, str(s.spool_dir))
+        value: Optional[str] = None
+        try:
+            if mtype == "multipart/form-data":
+                form = await form_of(request, spool, cap)
+                try:
+                    data = await read_part(form, part)
+                    if data is None:
+                        raise error(422, "missing_part", f"the multipart body has no `{part}` part")
+                    if isinstance(form.get(field), str):
+                        value = form.get(field)
+                finally:
+                    await form.close()
+            else:
+                data = spool.read()
+        finally:
+            spool.close()
+        return data, value
+
     # ------------------------------------------------------------------ photos
     upload_photo_doc = {"requestBody": {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "required": ["photo"], "properties": {
@@ -254,26 +283,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def post_photo(request: Request, client: Client = Depends(authenticate),
                          profile: Optional[str] = None) -> JSONResponse:
         s = services()
-        cap = s.settings.max_photo_bytes
-        mtype = media_type(request)
-        if mtype != "multipart/form-data" and not mtype.startswith("image/"):
-            raise error(415, "unsupported_media_type",
-                        "send multipart/form-data with a `photo` part, or the image itself with an image/* Content-Type")
-        spool = await read_capped(request, cap, str(s.spool_dir))
-        try:
-            if mtype == "multipart/form-data":
-                form = await form_of(request, spool, cap)
-                try:
-                    data = await read_part(form, "photo")
-                    if data is None:
-                        raise error(422, "missing_part", "the multipart body has no `photo` part")
-                    profile = profile or (form.get("profile") if isinstance(form.get("profile"), str) else None)
-                finally:
-                    await form.close()
-            else:
-                data = spool.read()
-        finally:
-            spool.close()
+        data, form_profile = await read_image_upload(request, "photo", "profile")
+        profile = profile or form_profile
         if not data:
             raise error(400, "empty_body", "the photo is empty")
         profile = profile or "icao"
@@ -405,26 +416,8 @@ def create_app(settings: Settings) -> FastAPI:
     async def post_cheque(request: Request, client: Client = Depends(authenticate),
                           as_of: Optional[str] = None) -> JSONResponse:
         s = services()
-        cap = s.settings.max_photo_bytes
-        mtype = media_type(request)
-        if mtype != "multipart/form-data" and not mtype.startswith("image/"):
-            raise error(415, "unsupported_media_type",
-                        "send multipart/form-data with a `cheque` part, or the image itself with an image/* Content-Type")
-        spool = await read_capped(request, cap, str(s.spool_dir))
-        try:
-            if mtype == "multipart/form-data":
-                form = await form_of(request, spool, cap)
-                try:
-                    data = await read_part(form, "cheque")
-                    if data is None:
-                        raise error(422, "missing_part", "the multipart body has no `cheque` part")
-                    as_of = as_of or (form.get("as_of") if isinstance(form.get("as_of"), str) else None)
-                finally:
-                    await form.close()
-            else:
-                data = spool.read()
-        finally:
-            spool.close()
+        data, form_as_of = await read_image_upload(request, "cheque", "as_of")
+        as_of = as_of or form_as_of
         if not data:
             raise error(400, "empty_body", "the cheque image is empty")
         if as_of:
