@@ -116,7 +116,7 @@ clean:
 # concurrency stress test under TSan (build/tsan).
 FUZZ_BUILD   ?= build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := fuzz_aamva fuzz_applicant fuzz_c_abi fuzz_config_json fuzz_decode_image \
+FUZZ_TARGETS := fuzz_aamva fuzz_applicant fuzz_c_abi fuzz_cheque_text fuzz_config_json fuzz_decode_image \
                 fuzz_mrz fuzz_package fuzz_photo_profile_json
 ASAN_BUILD   ?= build/asan
 TSAN_BUILD   ?= build/tsan

@@ -171,6 +171,16 @@ def main():
     write("fuzz_aamva", "stripe.txt", "%VASPRINGFIELD^SAMPLE$PAT$Q^1 MAIN ST^?;6360001670018=301219800704=?")
     for name, data in packages().items():
         write("fuzz_package", name, data)
+    # Cheque text: convention byte (0 unicode, 1 doubango letters, 2 finos letters), then MICR
+    # line, legal amount, courtesy amount and date, one per line. Routing 011000015 passes the
+    # ABA checksum; the amounts agree.
+    write("fuzz_cheque_text", "us_unicode.txt",
+          "\x00\u24460110000 15\u2446 1234567890\u2448 0123\n"
+          "One thousand two hundred thirty-four and 56/100 dollars\n$1,234.56\n2026-11-01")
+    write("fuzz_cheque_text", "canada_doubango.txt",
+          "\x01C0042C A12345D001A 987654321C\nTwelve hundred & no/100\n1 200,00\nNov 1, 2026")
+    write("fuzz_cheque_text", "finos_amount.txt",
+          "\x02U0024154U T011000015T 4400000084U A0000123456A\nfifty dollars only ***\n**50.00**\n")
     write("fuzz_applicant", "form.csv", b"\x00" + CSV_FORM.encode())
     write("fuzz_applicant", "manifest.csv", b"\x01" + CSV_MANIFEST.encode())
     write("fuzz_applicant", "applicant.json", b"\x02" + APPLICANT_JSON.encode())
