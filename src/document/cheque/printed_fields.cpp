@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "document/text/dates.hpp"
+#include "document/text/names.hpp"
 #include "kyc/amount_words.hpp"
 
 namespace kyc::detail {
@@ -154,21 +155,6 @@ bool is_date_label(const std::string& token) {
   return token.size() >= 4 && token.size() <= 5 && token.compare(token.size() - 3, 3, "ate") == 0;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // OCR repair of the legal amount before parse_amount_words (which stays strict): a word that
 // is not in the amount vocabulary becomes the vocabulary word within one edit (two for words of
 // six letters or more), so "Dallas" reads "dollars" and "Hundrcd" "hundred".
@@ -191,7 +177,7 @@ std::string amount_words_repaired(const std::string& text) {
       std::size_t best = allowed + 1;
       const char* best_word = nullptr;
       for (const char* v : kVocabulary) {
-        const std::size_t d = edit_distance(lower, v);
+        const std::size_t d = text::edit_distance(lower, v);
         if (d < best) {
           best = d;
           best_word = v;
