@@ -19,6 +19,7 @@
 
 #include "document/text/dates.hpp"
 #include "document/text/names.hpp"
+#include "image/convert.hpp"
 #include "kyc/amount_words.hpp"
 
 namespace kyc::detail {
@@ -254,33 +255,6 @@ std::string digits_repaired(const std::string& text) {
 
 // ---- pixels --------------------------------------------------------------------------------
 
-cv::Mat to_bgr_mat(const ImageView& v) {
-  const int type = v.format() == PixelFormat::gray                                      ? CV_8UC1
-                   : (v.format() == PixelFormat::bgr || v.format() == PixelFormat::rgb) ? CV_8UC3
-                                                                                        : CV_8UC4;
-  const cv::Mat wrapped(v.height(), v.width(), type, const_cast<std::uint8_t*>(v.data()),
-                        static_cast<std::size_t>(v.row_stride()));
-  cv::Mat bgr;
-  switch (v.format()) {
-    case PixelFormat::gray:
-      cv::cvtColor(wrapped, bgr, cv::COLOR_GRAY2BGR);
-      break;
-    case PixelFormat::bgr:
-      bgr = wrapped;  // read only: no copy
-      break;
-    case PixelFormat::rgb:
-      cv::cvtColor(wrapped, bgr, cv::COLOR_RGB2BGR);
-      break;
-    case PixelFormat::bgra:
-      cv::cvtColor(wrapped, bgr, cv::COLOR_BGRA2BGR);
-      break;
-    case PixelFormat::rgba:
-      cv::cvtColor(wrapped, bgr, cv::COLOR_RGBA2BGR);
-      break;
-  }
-  return bgr;
-}
-
 // Thresholds of the region statistics, calibrated in docs/cheque-fields.md.
 constexpr double kBackgroundStepLimit = 4.3;  // CIELAB ΔE between strips of one region
 constexpr double kInkColourLimit = 25.0;      // CIELAB ΔE of a region's ink vs the others
@@ -414,7 +388,7 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
 
   // Work at a width where printed capitals are ~25 px high: 1600 px for a 6-inch cheque.
   const double scale = 1600.0 / cheque.width();
-  cv::Mat bgr_full = to_bgr_mat(cheque);
+  cv::Mat bgr_full = to_bgr(cheque);
   cv::Mat bgr;
   cv::resize(bgr_full(cv::Rect(0, 0, cheque.width(), micr_band_top)), bgr, cv::Size(), scale, scale,
              scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
