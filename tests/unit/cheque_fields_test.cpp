@@ -158,7 +158,7 @@ const kyc::detail::TesseractPool& eng() {
     s.tessdata_dir = kyc::detail::locate_tessdata_dir("eng", "");
     s.model = "eng";
     s.page_segmentation = 11;
-    s.variables = {{"user_defined_dpi", "300"}, {"debug_file", "/dev/null"}};
+    s.variables = {{"user_defined_dpi", "300"}};
     return s;
   }());
   return pool;
@@ -492,6 +492,22 @@ TEST(ChequeFields, WikimediaSpecimen) {
   EXPECT_EQ(f.serial.text, "243");
   EXPECT_EQ(f.courtesy_cents.value_or(-1), 10055);
   for (const auto& r : f.regions) EXPECT_FALSE(r.suspicious) << r.name << " " << r.reason;
+}
+
+// Tesseract prints diagnostics to stderr unless told otherwise ("Detected 26 diacritics" from a
+// sparse-text pass over this cheque's handwriting); a library linked into a service must leave
+// its host's stderr alone.
+TEST(ChequeFields, OcrWritesNothingToStderr) {
+  KYC_SHARED_FILE(path, "data/docs/micr/cheques/wikimedia_sample_check.png");
+  cv::Mat gray = cv::imread(path, cv::IMREAD_GRAYSCALE);
+  ASSERT_FALSE(gray.empty());
+  cv::resize(gray, gray, cv::Size(), 1600.0 / gray.cols, 1600.0 / gray.cols, cv::INTER_CUBIC);
+  testing::internal::CaptureStderr();
+  const auto lines =
+      eng().recognise(gray.data, gray.cols, gray.rows, static_cast<int>(gray.step), 11);
+  const std::string printed = testing::internal::GetCapturedStderr();
+  EXPECT_GT(lines.size(), 5u);
+  EXPECT_EQ(printed, "");
 }
 
 // ---- bad input and threads -----------------------------------------------------------------

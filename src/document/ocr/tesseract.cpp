@@ -69,7 +69,9 @@ std::string locate_tessdata_dir(const std::string& model, const std::string& exp
 TesseractPool::TesseractPool(TesseractSettings settings)
     : settings_(std::move(settings)), pool_([this] {
         auto api = std::make_unique<tesseract::TessBaseAPI>();
-        std::vector<std::string> names, values;
+        // Tesseract writes diagnostics ("Detected 26 diacritics") to stderr unless told
+        // otherwise; an embedded library must not write to its host's stderr.
+        std::vector<std::string> names{"debug_file"}, values{"/dev/null"};
         for (const auto& [name, value] : settings_.variables) {
           names.push_back(name);
           values.push_back(value);
