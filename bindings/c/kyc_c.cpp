@@ -255,6 +255,25 @@ kyc::ConsistencyOptions consistency_options(const nlohmann::json& j) {
   return options;
 }
 
+// A kyc_presentment_fn as a kyc::PresentmentStore. The callback is C: it cannot throw, so its
+// failure is a return value, turned into the same error a failing Python store gives.
+class CallbackPresentmentStore final : public kyc::PresentmentStore {
+ public:
+  CallbackPresentmentStore(kyc_presentment_fn fn, void* user_data)
+      : fn_(fn), user_data_(user_data) {}
+  bool check_and_record(const std::string& key) override {
+    const int answer = fn_(user_data_, key.c_str());
+    if (answer == 0 || answer == 1) return answer == 1;
+    throw kyc::Error(kyc::ErrorCode::invalid_argument,
+                     "kyc_read_cheque: presentment store failed: the callback returned " +
+                         std::to_string(answer) + " (1 = seen before, 0 = new)");
+  }
+
+ private:
+  kyc_presentment_fn fn_;
+  void* user_data_;
+};
+
 kyc::ChequeOptions cheque_options(const char* options_json, const char* function) {
   kyc::ChequeOptions options;
   if (options_json == nullptr) return options;
@@ -436,13 +455,21 @@ kyc_status* kyc_read_document(const kyc_engine* engine, const kyc_image* front,
 
 kyc_status* kyc_read_cheque(const kyc_engine* engine, const kyc_image* cheque,
                             const char* options_json, kyc_report** out_report) {
+  return kyc_read_cheque_with_store(engine, cheque, options_json, nullptr, nullptr, out_report);
+}
+
+kyc_status* kyc_read_cheque_with_store(const kyc_engine* engine, const kyc_image* cheque,
+                                       const char* options_json, kyc_presentment_fn store,
+                                       void* user_data, kyc_report** out_report) {
   KYC_C_BEGIN
   constexpr const char* function = "kyc_read_cheque";
   require_not_null(engine, function, "engine");
   require_not_null(out_report, function, "out_report");
   const kyc::ImageInput input = to_image_input(cheque, function, "cheque");
-  const kyc::ChequeReadResult result =
-      engine->engine.read_cheque(input, cheque_options(options_json, function));
+  kyc::ChequeOptions options = cheque_options(options_json, function);
+  CallbackPresentmentStore callback(store, user_data);
+  if (store != nullptr) options.presentment_store = &callback;
+  const kyc::ChequeReadResult result = engine->engine.read_cheque(input, options);
   *out_report = new kyc_report{result.to_json(), result.verdict == kyc::ChequeVerdict::clean};
   KYC_C_END
 }

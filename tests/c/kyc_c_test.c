@@ -600,6 +600,27 @@ static void test_package_errors(const kyc_engine* engine) {
   CHECK(report == SENTINEL_REPORT);
 }
 
+/* A caller's presentment store: the keys it was given, in memory (one thread here). */
+typedef struct key_store {
+  char keys[4][65];
+  int count;
+  int calls;
+  int answer_override; /* when not 0: returned instead (a failing store) */
+} key_store;
+
+static int key_store_check_and_record(void* user_data, const char* key) {
+  key_store* store = (key_store*)user_data;
+  int i;
+  ++store->calls;
+  if (store->answer_override != 0) return store->answer_override;
+  for (i = 0; i < store->count; ++i) {
+    if (strcmp(store->keys[i], key) == 0) return 1;
+  }
+  if (strlen(key) != 64 || store->count == 4) return -1;
+  memcpy(store->keys[store->count++], key, 65);
+  return 0;
+}
+
 /* Cheques: the MICR crop and the Wikimedia sample cheque under ../shared; the E-13B model is in
  * ../shared/models/tessdata, given to the engine as document.tessdata_dir. */
 static void test_cheques(void) {
@@ -664,7 +685,51 @@ static void test_cheques(void) {
     CHECK(report != NULL && strstr(kyc_report_json(report), "\"schema\":\"kyc.cheque\"") != NULL);
     CHECK(report != NULL && strstr(kyc_report_json(report), "\"checksum_mismatch\"") != NULL);
     CHECK(report != NULL && kyc_report_is_match(report) == 0);
+    CHECK(report != NULL && strstr(kyc_report_json(report), "\"no_store\"") != NULL);
     kyc_report_destroy(report);
+
+    /* Duplicate presentment through the caller's store: new, then seen before. The store sees
+     * the report's presentment_key, not the numbers. */
+    {
+      key_store store;
+      char expected_key[128];
+      memset(&store, 0, sizeof store);
+      report = NULL;
+      EXPECT_STATUS(kyc_read_cheque_with_store(engine, &cheque, NULL, key_store_check_and_record,
+                                               &store, &report),
+                    KYC_OK);
+      CHECK(store.calls == 1 && store.count == 1);
+      snprintf(expected_key, sizeof expected_key, "\"presentment_key\":\"%s\"", store.keys[0]);
+      CHECK(report != NULL && strstr(kyc_report_json(report), expected_key) != NULL);
+      CHECK(report != NULL && strstr(kyc_report_json(report), "\"first_presentment\"") != NULL);
+      kyc_report_destroy(report);
+      report = NULL;
+      EXPECT_STATUS(kyc_read_cheque_with_store(engine, &cheque, "{\"as_of\": \"2026-06-01\"}",
+                                               key_store_check_and_record, &store, &report),
+                    KYC_OK);
+      CHECK(store.calls == 2 && store.count == 1);
+      CHECK(report != NULL && strstr(kyc_report_json(report), "\"seen_before\"") != NULL);
+      kyc_report_destroy(report);
+      /* A failing store (-1, or an answer that is neither 0 nor 1) is an error, not a pass. */
+      report = SENTINEL_REPORT;
+      store.answer_override = -1;
+      expect_message_names(kyc_read_cheque_with_store(engine, &cheque, NULL,
+                                                      key_store_check_and_record, &store, &report),
+                           KYC_INVALID_ARGUMENT, "presentment store failed", __LINE__);
+      store.answer_override = 7;
+      EXPECT_STATUS(kyc_read_cheque_with_store(engine, &cheque, NULL, key_store_check_and_record,
+                                               &store, &report),
+                    KYC_INVALID_ARGUMENT);
+      CHECK(report == SENTINEL_REPORT);
+      /* No store: exactly kyc_read_cheque. */
+      report = NULL;
+      EXPECT_STATUS(kyc_read_cheque_with_store(engine, &cheque, NULL, NULL, NULL, &report), KYC_OK);
+      CHECK(report != NULL && strstr(kyc_report_json(report), "\"no_store\"") != NULL);
+      kyc_report_destroy(report);
+      EXPECT_STATUS(kyc_read_cheque_with_store(NULL, &cheque, NULL, key_store_check_and_record,
+                                               &store, &report),
+                    KYC_INVALID_ARGUMENT);
+    }
     kyc_engine_destroy(engine);
   }
   free(line_data.data);

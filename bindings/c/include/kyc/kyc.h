@@ -146,10 +146,28 @@ KYC_C_API kyc_status* kyc_read_document(const kyc_engine* engine, const kyc_imag
  * fields, and every check. options_json may be NULL or an object with any of
  * {"as_of": "YYYY-MM-DD", "stale_after_days": int, "postdated_tolerance_days": int}; unset values
  * come from the engine's "cheque" configuration. Duplicate presentment is not judged here
- * (no store): the report's "presentment_key" lets the caller keep its own. Report schema
+ * (check "duplicate_presentment" is unable_to_assess, reason "no_store"): use
+ * kyc_read_cheque_with_store, or keep the report's "presentment_key" yourself. Report schema
  * kyc.cheque; kyc_report_is_match() is 1 when the verdict is "clean". */
 KYC_C_API kyc_status* kyc_read_cheque(const kyc_engine* engine, const kyc_image* cheque,
                                       const char* options_json, kyc_report** out_report);
+
+/* The caller's duplicate-presentment store (a table in the deployment's database). Called at
+ * most once per kyc_read_cheque_with_store, on the calling thread, with the presentment key: 64
+ * lower-case hex characters, the SHA-256 of routing, account and cheque number (never the
+ * numbers themselves), valid for the duration of the call. It records the key and returns 1 when
+ * the key had been recorded before, 0 when it is new, and -1 when the store failed (the read then
+ * fails with KYC_INVALID_ARGUMENT, "presentment store failed"; any other value is treated the
+ * same way). With a shared engine it is called from many threads at once: it must be
+ * thread-safe and atomic (of two concurrent calls with one key, exactly one returns 0). */
+typedef int (*kyc_presentment_fn)(void* user_data, const char* key);
+
+/* kyc_read_cheque with a presentment store: check "duplicate_presentment" fails with reason
+ * "seen_before" when `store` answers 1. `store` may be NULL (then exactly kyc_read_cheque);
+ * `user_data` is passed to it untouched and not owned. */
+KYC_C_API kyc_status* kyc_read_cheque_with_store(const kyc_engine* engine, const kyc_image* cheque,
+                                                 const char* options_json, kyc_presentment_fn store,
+                                                 void* user_data, kyc_report** out_report);
 
 /* Reads an image of the MICR line alone. Report schema kyc.micr; kyc_report_is_match() is 1
  * when the verdict is "clean". options_json as for kyc_read_cheque (may be NULL). */
