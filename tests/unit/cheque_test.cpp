@@ -572,6 +572,23 @@ TEST(ChequeRead, SyntheticPageWithARealMicrLine) {
   EXPECT_NEAR(rs.micr.geometry.angle_degrees, -2.0, 0.75);
 }
 
+TEST(ChequeRead, PrintInTheClearBandDoesNotHideTheMicrLine) {
+  REQUIRE_MICR_DATA();
+  // A line of fine print above the MICR line with three times its glyphs: the shape search
+  // takes the print for the line, whose read has no transit field, and the OCR block pass
+  // over the band must still find the MICR line.
+  cv::Mat page = synthetic_cheque(micr_dir() + "/" + kUsCrop);
+  const std::string print(110, 'H');
+  cv::putText(page, print, {20, 500}, cv::FONT_HERSHEY_PLAIN, 0.9, cv::Scalar(60, 60, 60), 1);
+  const auto truth = kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango});
+  const kyc::ImageView v = view_of(page);
+  const auto r = reader().read_cheque(kyc::ImageInput(v), {});
+  EXPECT_EQ(r.micr.fields.routing.value, truth.routing.value);
+  EXPECT_EQ(r.micr.fields.account.value, truth.account.value);
+  EXPECT_EQ(r.micr.geometry.rotation, 0);
+  EXPECT_GT(r.micr.geometry.box.y, 520);  // the crop was pasted at y = 540, the print is above
+}
+
 TEST(ChequeRead, ChequeLooselyCroppedInALargerPhoto) {
   REQUIRE_MICR_DATA();
   // The cheque fills the upper-left part of the frame: its MICR line is not in the bottom 30 %.
