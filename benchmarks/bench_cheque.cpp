@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <kyc/kyc.hpp>
 #include <string>
 #include <vector>
@@ -69,6 +70,19 @@ BENCHMARK_CAPTURE(BM_ReadCheque, template, "template_check_01.jpg")->Unit(benchm
 BENCHMARK_CAPTURE(BM_ReadCheque, sample, "sample_check_03.jpg")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ReadCheque, wikimedia, "wikimedia_sample_check.png")
     ->Unit(benchmark::kMillisecond);
+
+// Worst-case input: an 800x300 image of uniform random noise. No MICR line settles, so every
+// search pass runs (band and whole image, upright and turned, shape and OCR block): the cost a
+// caller pays for garbage, not a target.
+void BM_ReadChequeNoise(benchmark::State& state) {
+  constexpr int kWidth = 800, kHeight = 300;
+  std::vector<std::uint8_t> pixels(static_cast<std::size_t>(kWidth) * kHeight * 3);
+  std::mt19937 rng(20261122);
+  for (auto& p : pixels) p = static_cast<std::uint8_t>(rng() & 0xff);
+  const kyc::ImageView view(pixels.data(), kWidth, kHeight, kyc::PixelFormat::bgr, kWidth * 3);
+  for (auto _ : state) benchmark::DoNotOptimize(reader().read_cheque(kyc::ImageInput(view)));
+}
+BENCHMARK(BM_ReadChequeNoise)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

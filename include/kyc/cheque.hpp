@@ -5,7 +5,8 @@
 //     letter convention) into routing, account, cheque number and amount fields. Pure function,
 //     re-entrant, never throws for bad text.
 //   * kyc::ChequeReader: read_micr(image of the MICR line alone) and read_cheque(image of the
-//     whole cheque: MICR band located at the bottom, deskewed, 180 degrees tried; printed fields
+//     whole cheque: MICR band located at the bottom, deskewed, 180 degrees (and for portrait
+//     images 90/270) tried; printed fields
 //     read; every check run). const and thread-safe: one Tesseract handle per concurrent call.
 //   * kyc::PresentmentStore: where "seen before" (duplicate presentment) is answered; an
 //     in-memory implementation is provided, callers plug in their own (SQLite, Redis, ...).
@@ -139,7 +140,9 @@ struct MicrGeometry {
   bool found = false;
   Rect box;                 ///< in the input image's pixels (axis-aligned)
   float angle_degrees = 0;  ///< skew corrected before OCR
-  int rotation = 0;         ///< 0 or 180: rotation applied to make the cheque upright
+  /// 0, 90, 180 or 270: the clockwise rotation that made the cheque upright (90/270 only for
+  /// portrait inputs: a cheque scanned sideways).
+  int rotation = 0;
 };
 
 /// Options of one read. Unset values come from the Engine's configuration (cheque.*) when read

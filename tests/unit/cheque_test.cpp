@@ -572,6 +572,60 @@ TEST(ChequeRead, SyntheticPageWithARealMicrLine) {
   EXPECT_NEAR(rs.micr.geometry.angle_degrees, -2.0, 0.75);
 }
 
+// Where a box of an upright image lands in the image turned by cv::rotate(code).
+kyc::Rect turned_box(const kyc::Rect& b, cv::Size upright, int code) {
+  const auto w = static_cast<float>(upright.width), h = static_cast<float>(upright.height);
+  switch (code) {
+    case cv::ROTATE_90_CLOCKWISE:
+      return {h - b.y - b.height, b.x, b.height, b.width};
+    case cv::ROTATE_90_COUNTERCLOCKWISE:
+      return {b.y, w - b.x - b.width, b.height, b.width};
+    default:  // ROTATE_180
+      return {w - b.x - b.width, h - b.y - b.height, b.width, b.height};
+  }
+}
+
+void expect_box_near(const kyc::Rect& got, const kyc::Rect& expected, float tolerance) {
+  EXPECT_NEAR(got.x, expected.x, tolerance);
+  EXPECT_NEAR(got.y, expected.y, tolerance);
+  EXPECT_NEAR(got.width, expected.width, tolerance);
+  EXPECT_NEAR(got.height, expected.height, tolerance);
+}
+
+// A cheque scanned sideways or upside down: the same fields, the rotation that made it upright,
+// and every box (MICR line, printed fields, region statistics) in the given image's pixels.
+TEST(ChequeRead, TurnedChequesReadTheSameWithBoxesInInputPixels) {
+  REQUIRE_MICR_DATA();
+  const cv::Mat page = synthetic_cheque(micr_dir() + "/" + kUsCrop);
+  const auto truth = kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango});
+  const auto upright = reader().read_cheque(kyc::ImageInput(view_of(page)), {});
+  ASSERT_EQ(upright.micr.fields.routing.value, truth.routing.value);
+  ASSERT_FALSE(upright.regions.empty());
+  const struct {
+    int code;
+    int rotation;  // what makes the turned image upright again, clockwise
+  } turns[] = {
+      {cv::ROTATE_90_CLOCKWISE, 270}, {cv::ROTATE_90_COUNTERCLOCKWISE, 90}, {cv::ROTATE_180, 180}};
+  for (const auto& t : turns) {
+    SCOPED_TRACE(t.rotation);
+    cv::Mat turned;
+    cv::rotate(page, turned, t.code);
+    const auto r = reader().read_cheque(kyc::ImageInput(view_of(turned)), {});
+    EXPECT_EQ(r.micr.fields.routing.value, truth.routing.value);
+    EXPECT_EQ(r.micr.fields.account.value, truth.account.value);
+    EXPECT_EQ(r.micr.geometry.rotation, t.rotation);
+    expect_box_near(r.micr.geometry.box, turned_box(upright.micr.geometry.box, page.size(), t.code),
+                    8);
+    expect_box_near(r.legal_amount.region,
+                    turned_box(upright.legal_amount.region, page.size(), t.code), 4);
+    ASSERT_EQ(r.regions.size(), upright.regions.size());
+    for (std::size_t i = 0; i < r.regions.size(); ++i) {
+      expect_box_near(r.regions[i].region,
+                      turned_box(upright.regions[i].region, page.size(), t.code), 4);
+    }
+  }
+}
+
 TEST(ChequeRead, PrintInTheClearBandDoesNotHideTheMicrLine) {
   REQUIRE_MICR_DATA();
   // A line of fine print above the MICR line with three times its glyphs: the shape search

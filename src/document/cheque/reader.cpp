@@ -95,6 +95,22 @@ LineRead line_read(const detail::OcrLine& line, MicrSymbols symbols) {
   return r;
 }
 
+// A confident line with a transit field is the MICR line, upright: the text of an upside-down
+// cheque read by the E-13B model gives neither.
+bool is_settled(const LineRead& r) {
+  return r.fields.routing.present() && r.confidence >= kSettledConfidence;
+}
+
+// Where the MICR line of one orientation of a cheque was found.
+struct MicrSearch {
+  LineRead line;
+  int rotation = 0;   // 0 or 180: the half turn that made the line upright
+  double skew = 0;    // degrees, corrected before OCR
+  double scale = 1;   // the normalised (kChequeWidth) image's width / the searched image's
+  int strip_top = 0;  // the searched strip's top row in the normalised image
+  bool settled() const { return is_settled(line); }
+};
+
 // Small-angle skew of dark text lines: the angle whose horizontal projection is sharpest.
 double estimate_skew_degrees(const cv::Mat& gray) {
   const double scale = static_cast<double>(kDetectWidth) / gray.cols;
@@ -121,16 +137,28 @@ double estimate_skew_degrees(const cv::Mat& gray) {
   return best_angle;
 }
 
-// The row of `strip` that looks most like a MICR line, found by shape without OCR: E-13B
+// What the binarised ink of a band says before any OCR.
+struct BandShape {
+  std::optional<cv::Rect> micr_row;  // the row that looks most like a MICR line
+  bool texture = false;              // half ink and speckled: noise or a textured surface
+};
+
+// The shape of `strip`. Its MICR row is found by shape, without OCR: E-13B
 // characters are separate blobs of one height (0.117 in), so a row where many ink components of
 // one height sit side by side is a line of them. Printed text rows in the band ("FOR", "MEMO",
 // a signature caption) qualify too; the MICR line holds more glyphs, and is the lowest row
 // (ANSI X9.100-160 keeps the clear band below it free of print).
-std::optional<cv::Rect> micr_row(const cv::Mat& strip) {
+BandShape band_shape(const cv::Mat& strip) {
+  BandShape out;
   constexpr int kMinGlyphs = 8;  // the shortest transit field is 9 digits and two symbols
   cv::Mat ink, labels, stats, centroids;
   cv::threshold(strip, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  // Uniform noise binarises to half ink in ~3.5 components per 1000 px; the bands of the sample
+  // cheques are 4-10 % ink in 0.2-0.6 components per 1000 px, a cheque on a dark table up to
+  // 70 % ink in one large component.
+  const double area = static_cast<double>(strip.total());
+  out.texture = cv::countNonZero(ink) > 0.3 * area && n > 1.5e-3 * area;
   std::vector<cv::Rect> parts, glyphs;
   const int min_h = std::max(8, strip.rows / 24), max_h = std::max(min_h + 1, strip.rows / 2);
   for (int i = 1; i < n; ++i) {
@@ -142,7 +170,7 @@ std::optional<cv::Rect> micr_row(const cv::Mat& strip) {
   }
   // A texture (a patterned photo background) rather than lines of print: grouping it would cost
   // more than the OCR block pass it is meant to save.
-  if (glyphs.size() > 4000) return std::nullopt;
+  if (glyphs.size() > 4000) return out;
   struct Row {
     cv::Rect box;
     int count = 0;
@@ -169,7 +197,7 @@ std::optional<cv::Rect> micr_row(const cv::Mat& strip) {
     }
     if (row.count >= kMinGlyphs) rows.push_back(row);
   }
-  if (rows.empty()) return std::nullopt;
+  if (rows.empty()) return out;
   int most = 0;
   for (const auto& r : rows) most = std::max(most, r.count);
   // The lowest of the rows nearly as full as the fullest.
@@ -186,7 +214,8 @@ std::optional<cv::Rect> micr_row(const cv::Mat& strip) {
     if (p.x > box.br().x + 3 * h || p.br().x < box.x - 3 * h) continue;
     box |= p;
   }
-  return box;
+  out.micr_row = box;
+  return out;
 }
 
 // `line` with every run of blank columns longer than `max_gap` cut down to `max_gap`: a MICR
@@ -257,6 +286,71 @@ struct ChequeReader::Impl {
     return micr->recognise(gray.data, gray.cols, gray.rows, static_cast<int>(gray.step), psm);
   }
 
+  // One line read (the model's line mode) of `box` in `strip` and a margin around it, with
+  // long blank stretches squeezed.
+  LineRead read_around(const cv::Mat& strip, const cv::Rect& box) const {
+    const int margin_y = std::max(4, box.height / 2), margin_x = std::max(8, box.height);
+    const cv::Rect around = cv::Rect(box.x - margin_x, box.y - margin_y, box.width + 2 * margin_x,
+                                     box.height + 2 * margin_y) &
+                            cv::Rect(0, 0, strip.cols, strip.rows);
+    LineRead r;
+    if (around.width <= 0 || around.height <= 0) return r;
+    std::vector<int> x_of;
+    const cv::Mat line = squeeze_gaps(strip(around), 2 * box.height, &x_of);
+    r = best_line(line.isContinuous() ? line : line.clone(), model.line_psm);
+    if (r.box.width > 0) {
+      const auto last = static_cast<int>(x_of.size()) - 1;
+      const int x0 = x_of[static_cast<std::size_t>(std::clamp(r.box.x, 0, last))];
+      const int x1 = x_of[static_cast<std::size_t>(std::clamp(r.box.br().x - 1, 0, last))] + 1;
+      r.box = cv::Rect(x0 + around.x, r.box.y + around.y, x1 - x0, r.box.height);
+    }
+    return r;
+  }
+
+  // The MICR line of a cheque image as it is or turned by 180 degrees: normalised to
+  // kChequeWidth, deskewed, the clear band first; the whole image only when no transit field
+  // was read there (a cheque photographed on a table, cropped loosely).
+  MicrSearch search(const cv::Mat& bgr_input) const {
+    MicrSearch out;
+    out.scale = static_cast<double>(kChequeWidth) / bgr_input.cols;
+    cv::Mat bgr;
+    cv::resize(bgr_input, bgr, cv::Size(), out.scale, out.scale,
+               out.scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
+    const cv::Mat gray = gray_of(bgr);
+    out.skew = estimate_skew_degrees(gray);
+    for (const double top_fraction : {kMicrStripTop, 0.0}) {
+      for (const int turn : {0, 1}) {
+        const cv::Mat upright = rotate(gray, out.skew, turn);
+        const int top = static_cast<int>(upright.rows * top_fraction);
+        const cv::Mat strip = upright.rowRange(top, upright.rows).clone();
+        // The line found by its shape and read once (~25-40 ms); the OCR block pass over the
+        // whole band (another 30-80 ms, and a second line read) only when that gives no
+        // confident transit field.
+        LineRead r;
+        const BandShape shape = band_shape(strip);
+        if (shape.micr_row) r = read_around(strip, *shape.micr_row);
+        // Not on texture: Tesseract's layout analysis takes seconds on it (1.2 s for a
+        // 1400x158 band of noise, 3.9 s for the whole image) and finds no line there.
+        if (!is_settled(r) && !shape.texture) {
+          LineRead block = best_line(strip, 6);
+          if (block.score >= 0) {
+            // The block pass finds the line; a line pass over its box reads it more accurately.
+            LineRead again = read_around(strip, block.box);
+            if (again.score >= block.score) block = std::move(again);
+          }
+          if (block.score > r.score) r = std::move(block);
+        }
+        if (r.score > out.line.score) {
+          out.line = std::move(r);
+          out.rotation = turn * 180;
+          out.strip_top = top;
+        }
+        if (out.settled()) return out;
+      }
+    }
+    return out;
+  }
+
   // The best MICR line among the OCR lines of `gray`.
   LineRead best_line(const cv::Mat& gray, int psm) const {
     LineRead best;
@@ -323,71 +417,42 @@ ChequeReadResult ChequeReader::read_cheque(const ImageInput& cheque,
   if (impl_ == nullptr) throw Error(ErrorCode::invalid_argument, "ChequeReader was moved from");
   const cv::Mat input = detail::decode_bgr(cheque, impl_->options.limits);
   check_shape(input);
-  const double scale = static_cast<double>(kChequeWidth) / input.cols;
-  cv::Mat bgr;
-  cv::resize(input, bgr, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_CUBIC);
-  const cv::Mat gray = gray_of(bgr);
-  const double skew = estimate_skew_degrees(gray);
-
-  LineRead best;
-  int best_rotation = 0;
-  cv::Mat best_upright;
-  int strip_top = 0;
-  // A confident line with a transit field is the MICR line, upright: the text of an upside-down
-  // cheque read by the E-13B model gives neither.
-  auto settled = [](const LineRead& r) {
-    return r.fields.routing.present() && r.confidence >= kSettledConfidence;
-  };
-  // One line read (the model's line mode) of `box` in `strip` and a margin around it.
-  auto read_around = [this](const cv::Mat& strip, const cv::Rect& box) {
-    const int margin_y = std::max(4, box.height / 2), margin_x = std::max(8, box.height);
-    const cv::Rect around = cv::Rect(box.x - margin_x, box.y - margin_y, box.width + 2 * margin_x,
-                                     box.height + 2 * margin_y) &
-                            cv::Rect(0, 0, strip.cols, strip.rows);
-    LineRead r;
-    if (around.width <= 0 || around.height <= 0) return r;
-    std::vector<int> x_of;
-    const cv::Mat line = squeeze_gaps(strip(around), 2 * box.height, &x_of);
-    r = impl_->best_line(line.isContinuous() ? line : line.clone(), impl_->model.line_psm);
-    if (r.box.width > 0) {
-      const auto last = static_cast<int>(x_of.size()) - 1;
-      const int x0 = x_of[static_cast<std::size_t>(std::clamp(r.box.x, 0, last))];
-      const int x1 = x_of[static_cast<std::size_t>(std::clamp(r.box.br().x - 1, 0, last))] + 1;
-      r.box = cv::Rect(x0 + around.x, r.box.y + around.y, x1 - x0, r.box.height);
+  // Cheques are landscape (2.75 x 6 in): a portrait image is most likely one turned a quarter
+  // (a scan fed sideways, a photo without an EXIF orientation). It is searched turned clockwise
+  // first - the 180-degree pass then covers the other quarter - and as it is only when that
+  // finds no MICR line (a loose photo of a landscape cheque in a portrait frame).
+  std::vector<int> quarters{0};
+  if (input.rows > input.cols) quarters = {1, 0};
+  MicrSearch found;
+  cv::Mat oriented;
+  int quarter = 0;
+  for (const int q : quarters) {
+    cv::Mat turned = input;
+    if (q == 1) cv::rotate(input, turned, cv::ROTATE_90_CLOCKWISE);
+    MicrSearch s = impl_->search(turned);
+    if (oriented.empty() || s.line.score > found.line.score) {
+      found = std::move(s);
+      oriented = turned;
+      quarter = q;
+    }
+    if (found.settled()) break;
+  }
+  const LineRead& best = found.line;
+  const int best_rotation = found.rotation;
+  const double skew = found.skew;
+  // A box in the upright oriented image (oriented-input pixels) back in the input's pixels:
+  // undo the half turn, then the quarter turn. The (small) deskew rotation is ignored.
+  auto to_input = [&](Rect r) {
+    if (best_rotation == 180) {
+      r.x = static_cast<float>(oriented.cols) - r.x - r.width;
+      r.y = static_cast<float>(oriented.rows) - r.y - r.height;
+    }
+    if (quarter == 1) {
+      // ROTATE_90_CLOCKWISE took input (x, y) to (rows - 1 - y, x).
+      r = {r.y, static_cast<float>(input.rows) - r.x - r.width, r.height, r.width};
     }
     return r;
   };
-  // The MICR clear band first; the whole image only when no transit field was read there (a
-  // cheque photographed on a table, cropped loosely).
-  for (const double top_fraction : {kMicrStripTop, 0.0}) {
-    for (const int turn : {0, 1}) {
-      cv::Mat upright = rotate(gray, skew, turn);
-      const int top = static_cast<int>(upright.rows * top_fraction);
-      const cv::Mat strip = upright.rowRange(top, upright.rows).clone();
-      // The line found by its shape and read once (~25-40 ms); the OCR block pass over the
-      // whole band (another 30-80 ms, and a second line read) only when that gives no confident
-      // transit field.
-      LineRead r;
-      if (const auto row = micr_row(strip)) r = read_around(strip, *row);
-      if (!settled(r)) {
-        LineRead block = impl_->best_line(strip, 6);
-        if (block.score >= 0) {
-          // The block pass finds the line; a line pass over its box reads it more accurately.
-          LineRead again = read_around(strip, block.box);
-          if (again.score >= block.score) block = std::move(again);
-        }
-        if (block.score > r.score) r = std::move(block);
-      }
-      if (r.score > best.score) {
-        best = std::move(r);
-        best_rotation = turn * 180;
-        best_upright = upright;
-        strip_top = top;
-      }
-      if (settled(best)) break;
-    }
-    if (settled(best)) break;
-  }
 
   ChequeReadResult result;
   MicrReadResult& micr = result.micr;
@@ -395,29 +460,25 @@ ChequeReadResult ChequeReader::read_cheque(const ImageInput& cheque,
   micr.found = !best.tokens.empty();
   micr.fields = best.fields;
   micr.ocr_confidence = micr.found ? best.confidence : -1;
-  int band_top = static_cast<int>(gray.rows * kMicrStripTop);
+  const double scale = found.scale;
+  int band_top = static_cast<int>(oriented.rows * scale * kMicrStripTop);
   if (micr.found) {
     micr.geometry.found = true;
-    micr.geometry.rotation = best_rotation;
+    micr.geometry.rotation = (best_rotation + 90 * quarter) % 360;
     micr.geometry.angle_degrees = static_cast<float>(skew);
-    // The box in input pixels; it ignores the (small) deskew rotation.
-    cv::Rect2f box(best.box.x, best.box.y + strip_top, best.box.width, best.box.height);
-    if (best_rotation == 180) {
-      box.x = gray.cols - box.x - box.width;
-      box.y = gray.rows - box.y - box.height;
-    }
-    micr.geometry.box = {static_cast<float>(box.x / scale), static_cast<float>(box.y / scale),
-                         static_cast<float>(box.width / scale),
-                         static_cast<float>(box.height / scale)};
-    band_top = std::max(0, strip_top + best.box.y - best.box.height / 2);
+    const cv::Rect2f box(best.box.x, best.box.y + found.strip_top, best.box.width, best.box.height);
+    micr.geometry.box =
+        to_input({static_cast<float>(box.x / scale), static_cast<float>(box.y / scale),
+                  static_cast<float>(box.width / scale), static_cast<float>(box.height / scale)});
+    band_top = std::max(0, found.strip_top + best.box.y - best.box.height / 2);
   }
 
   // The printed fields are read on the upright, deskewed colour cheque at its own resolution
   // (capped): upscaling a small scan for them costs time and gains nothing.
-  const double printed_scale = std::min(1.0, static_cast<double>(kMaxPrintedWidth) / input.cols);
-  cv::Mat printed_bgr = input;
+  const double printed_scale = std::min(1.0, static_cast<double>(kMaxPrintedWidth) / oriented.cols);
+  cv::Mat printed_bgr = oriented;
   if (printed_scale < 1) {
-    cv::resize(input, printed_bgr, cv::Size(), printed_scale, printed_scale, cv::INTER_AREA);
+    cv::resize(oriented, printed_bgr, cv::Size(), printed_scale, printed_scale, cv::INTER_AREA);
   }
   printed_bgr = rotate(printed_bgr, skew, best_rotation == 180 ? 1 : 0).clone();
   const ImageView view(printed_bgr.data, printed_bgr.cols, printed_bgr.rows, PixelFormat::bgr,
@@ -425,10 +486,13 @@ ChequeReadResult ChequeReader::read_cheque(const ImageInput& cheque,
   const int printed_band_top = static_cast<int>(band_top * printed_scale / scale);
   const detail::PrintedChequeFields fields =
       detail::read_printed_cheque_fields(view, printed_band_top, impl_->printed_ocr());
-  // Regions are reported in the printed image's pixels; scale back to the input's.
+  // Regions are reported in the upright printed image's pixels; back to the input's.
   const auto s = static_cast<float>(1.0 / printed_scale);
-  auto back = [s](ChequePrintedField f) {
-    f.region = {f.region.x * s, f.region.y * s, f.region.width * s, f.region.height * s};
+  auto back_rect = [&](const Rect& r) {
+    return to_input({r.x * s, r.y * s, r.width * s, r.height * s});
+  };
+  auto back = [&](ChequePrintedField f) {
+    f.region = back_rect(f.region);
     return f;
   };
   result.courtesy_amount = back(printed(fields.courtesy_amount));
@@ -441,12 +505,7 @@ ChequeReadResult ChequeReader::read_cheque(const ImageInput& cheque,
   result.signature_ink = fields.signature_ink;
   for (const auto& r : fields.regions) {
     result.regions.push_back(
-        {r.name,
-         {r.region.x * s, r.region.y * s, r.region.width * s, r.region.height * s},
-         r.background_delta,
-         r.ink_delta,
-         r.suspicious,
-         r.reason});
+        {r.name, back_rect(r.region), r.background_delta, r.ink_delta, r.suspicious, r.reason});
   }
   assess_cheque(result, options);
   return result;
