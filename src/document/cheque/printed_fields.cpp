@@ -857,19 +857,24 @@ PrintedChequeFields read_printed_cheque_fields(const ImageView& cheque, int micr
              static_cast<int>(0.15 * Z)};
   }
   payee = clamp(payee, W, Z);
-  // The payee's words give the statistics a tight box (the payee text itself is not reported).
+  // The payee's writing gives the statistics a tight box (the payee text itself is not
+  // reported, so it is not read): the ink components at least half a capital high, which
+  // leaves out specks and the painted-over rule's remains.
   bool payee_written = false;
-  {
-    Box words_box;
-    const auto line =
-        plausible(read_line(gray_clean, writing, payee, page.background_l, eng), text_h);
-    std::vector<Word> value;
-    for (const auto& w : line) {
-      if (w.token.size() >= 2) value.push_back(w);
+  if (!payee.empty()) {
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(
+        writing(cv::Rect(payee.x, payee.y, payee.w, payee.h)), labels, stats, centroids, 8);
+    Box ink_box;
+    for (int c = 1; c < n; ++c) {
+      if (stats.at<int>(c, cv::CC_STAT_HEIGHT) < text_h / 2) continue;
+      ink_box = unite(ink_box,
+                      {payee.x + stats.at<int>(c, cv::CC_STAT_LEFT),
+                       payee.y + stats.at<int>(c, cv::CC_STAT_TOP),
+                       stats.at<int>(c, cv::CC_STAT_WIDTH), stats.at<int>(c, cv::CC_STAT_HEIGHT)});
     }
-    join(value, nullptr, &words_box);
-    if (!value.empty()) {
-      payee = words_box;
+    if (!ink_box.empty()) {
+      payee = ink_box;
       payee_written = true;
     }
   }
