@@ -238,6 +238,16 @@ static kyc_image raw_gray(const unsigned char* pixels, size_t size, int width, i
   return image;
 }
 
+/* A presentment store that only counts its calls: a refused input must never reach it (a
+ * key recorded for a read that failed would make the real presentment a "duplicate"). */
+static int g_store_calls = 0;
+static int counting_store(void* user_data, const char* key) {
+  (void)user_data;
+  (void)key;
+  ++g_store_calls;
+  return 0;
+}
+
 static void test_engine_calls(const kyc_engine* engine) {
   static unsigned char pixels[32 * 32];
   static const char* const bad_options[] = {
@@ -288,6 +298,18 @@ static void test_engine_calls(const kyc_engine* engine) {
       kyc_check_photo(engine, &good,
                       "{\"name\": \"x\", \"rules\": {\"image_width\": {\"min\": 1e400}}}", out_),
       KYC_INVALID_CONFIG, "profile threshold beyond double");
+
+  /* Refused cheque reads with a store: errors, and the store is never called. */
+  EXPECT_ERROR(kyc_read_cheque_with_store(engine, NULL, NULL, counting_store, NULL, out_),
+               KYC_INVALID_ARGUMENT, "store: NULL cheque");
+  EXPECT_ERROR(
+      kyc_read_cheque_with_store(engine, &good, "{\"as_of\": 1}", counting_store, NULL, out_),
+      KYC_INVALID_ARGUMENT, "store: bad options");
+  EXPECT_ERROR(kyc_read_cheque_with_store(engine, &good, NULL, counting_store, NULL, NULL),
+               KYC_INVALID_ARGUMENT, "store: NULL out_report");
+  EXPECT_ERROR(kyc_read_cheque_with_store(NULL, &good, NULL, counting_store, NULL, out_),
+               KYC_INVALID_ARGUMENT, "store: NULL engine");
+  CHECK(g_store_calls == 0);
 
   /* NULL images everywhere an image is taken. */
   EXPECT_ERROR(kyc_check_photo(engine, NULL, NULL, out_), KYC_INVALID_ARGUMENT, "NULL photo");
