@@ -572,6 +572,17 @@ TEST(ChequeRead, SyntheticPageWithARealMicrLine) {
   EXPECT_NEAR(rs.micr.geometry.angle_degrees, -2.0, 0.75);
 }
 
+// Reads `image` (a synthetic_cheque page with the kUsCrop line, possibly turned or placed in a
+// larger photo) and expects the crop's routing and account and the given rotation.
+kyc::ChequeReadResult expect_reads_the_us_crop(const cv::Mat& image, int rotation) {
+  const auto truth = kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango});
+  auto r = reader().read_cheque(kyc::ImageInput(view_of(image)), {});
+  EXPECT_EQ(r.micr.fields.routing.value, truth.routing.value);
+  EXPECT_EQ(r.micr.fields.account.value, truth.account.value);
+  EXPECT_EQ(r.micr.geometry.rotation, rotation);
+  return r;
+}
+
 // Where a box of an upright image lands in the image turned by cv::rotate(code).
 kyc::Rect turned_box(const kyc::Rect& b, cv::Size upright, int code) {
   const auto w = static_cast<float>(upright.width), h = static_cast<float>(upright.height);
@@ -597,9 +608,7 @@ void expect_box_near(const kyc::Rect& got, const kyc::Rect& expected, float tole
 TEST(ChequeRead, TurnedChequesReadTheSameWithBoxesInInputPixels) {
   REQUIRE_MICR_DATA();
   const cv::Mat page = synthetic_cheque(micr_dir() + "/" + kUsCrop);
-  const auto truth = kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango});
-  const auto upright = reader().read_cheque(kyc::ImageInput(view_of(page)), {});
-  ASSERT_EQ(upright.micr.fields.routing.value, truth.routing.value);
+  const auto upright = expect_reads_the_us_crop(page, 0);
   ASSERT_FALSE(upright.regions.empty());
   const struct {
     int code;
@@ -610,10 +619,7 @@ TEST(ChequeRead, TurnedChequesReadTheSameWithBoxesInInputPixels) {
     SCOPED_TRACE(t.rotation);
     cv::Mat turned;
     cv::rotate(page, turned, t.code);
-    const auto r = reader().read_cheque(kyc::ImageInput(view_of(turned)), {});
-    EXPECT_EQ(r.micr.fields.routing.value, truth.routing.value);
-    EXPECT_EQ(r.micr.fields.account.value, truth.account.value);
-    EXPECT_EQ(r.micr.geometry.rotation, t.rotation);
+    const auto r = expect_reads_the_us_crop(turned, t.rotation);
     expect_box_near(r.micr.geometry.box, turned_box(upright.micr.geometry.box, page.size(), t.code),
                     8);
     expect_box_near(r.legal_amount.region,
@@ -634,12 +640,7 @@ TEST(ChequeRead, PrintInTheClearBandDoesNotHideTheMicrLine) {
   cv::Mat page = synthetic_cheque(micr_dir() + "/" + kUsCrop);
   const std::string print(110, 'H');
   cv::putText(page, print, {20, 500}, cv::FONT_HERSHEY_PLAIN, 0.9, cv::Scalar(60, 60, 60), 1);
-  const auto truth = kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango});
-  const kyc::ImageView v = view_of(page);
-  const auto r = reader().read_cheque(kyc::ImageInput(v), {});
-  EXPECT_EQ(r.micr.fields.routing.value, truth.routing.value);
-  EXPECT_EQ(r.micr.fields.account.value, truth.account.value);
-  EXPECT_EQ(r.micr.geometry.rotation, 0);
+  const auto r = expect_reads_the_us_crop(page, 0);
   EXPECT_GT(r.micr.geometry.box.y, 520);  // the crop was pasted at y = 540, the print is above
 }
 
@@ -649,12 +650,7 @@ TEST(ChequeRead, ChequeLooselyCroppedInALargerPhoto) {
   const cv::Mat page = synthetic_cheque(micr_dir() + "/" + kUsCrop);
   cv::Mat photo(1400, 2000, CV_8UC3, cv::Scalar(70, 80, 90));
   page.copyTo(photo(cv::Rect(100, 80, page.cols, page.rows)));
-  const auto truth = kyc::parse_micr_line(kUsCropTruth, {kyc::MicrSymbols::doubango});
-  const kyc::ImageView v = view_of(photo);
-  const auto r = reader().read_cheque(kyc::ImageInput(v), {});
-  EXPECT_EQ(r.micr.fields.routing.value, truth.routing.value);
-  EXPECT_EQ(r.micr.fields.account.value, truth.account.value);
-  EXPECT_EQ(r.micr.geometry.rotation, 0);
+  const auto r = expect_reads_the_us_crop(photo, 0);
   EXPECT_NEAR(r.micr.geometry.box.y, 80 + 540, 40);  // where the crop was pasted
 }
 
