@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,34 +28,54 @@ def playwright_or_skip():
     return sync_playwright
 
 
-def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(service, say):
-    photo = require_shared(OBAMA)
+@contextmanager
+def signed_in_page(service, height: int):
+    """The service's web page in headless Chromium with alice's API key entered; closed on exit."""
     sync_playwright = playwright_or_skip()
-    shots = Path(tempfile.mkdtemp(prefix="kyc-service-browser-"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 1100, "height": 1400})
+            page = browser.new_page(viewport={"width": 1100, "height": height})
             page.goto(service.url + "/")
             page.fill("#api-key", service.alice)
-            page.dispatch_event("#api-key", "change")
-            page.set_input_files("#photo-file", str(photo))
-            page.select_option("#profile", "icao")
-            with page.expect_response(lambda r: r.url.endswith("/photos") and r.request.method == "POST") as posted:
-                page.click("#photo-submit")
-            job_id = posted.value.json()["id"]
-            page.wait_for_function("document.body.dataset.state === 'done'", timeout=120_000)
-            page.wait_for_function("document.getElementById('annotated').naturalWidth > 0", timeout=30_000)
-            shown_verdict = page.inner_text("#verdict")
-            shown_rules = page.locator("#reasons li code").all_inner_texts()
-            assert page.inner_text("#job-id") == job_id
-            assert page.get_attribute("#annotated", "src").startswith("blob:")
-            assert page.inner_text("#error") == ""
-            screenshot = shots / "photo-verdict.png"
-            page.screenshot(path=str(screenshot), full_page=True)
-            say(f"screenshot: {screenshot}")
+            yield page
         finally:
             browser.close()
+
+
+def post_from(page, route: str, button: str):
+    """Clicks `button` and returns the page's POST response to `route`."""
+    with page.expect_response(lambda r: r.url.endswith(route) and r.request.method == "POST") as posted:
+        page.click(button)
+    return posted.value
+
+
+def wait_done(page) -> None:
+    page.wait_for_function("document.body.dataset.state === 'done'", timeout=120_000)
+
+
+def save_screenshot(page, name: str, say) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="kyc-service-browser-")) / name
+    page.screenshot(path=str(path), full_page=True)
+    say(f"screenshot: {path}")
+    return path
+
+
+def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(service, say):
+    photo = require_shared(OBAMA)
+    with signed_in_page(service, 1400) as page:
+        page.dispatch_event("#api-key", "change")
+        page.set_input_files("#photo-file", str(photo))
+        page.select_option("#profile", "icao")
+        job_id = post_from(page, "/photos", "#photo-submit").json()["id"]
+        wait_done(page)
+        page.wait_for_function("document.getElementById('annotated').naturalWidth > 0", timeout=30_000)
+        shown_verdict = page.inner_text("#verdict")
+        shown_rules = page.locator("#reasons li code").all_inner_texts()
+        assert page.inner_text("#job-id") == job_id
+        assert page.get_attribute("#annotated", "src").startswith("blob:")
+        assert page.inner_text("#error") == ""
+        screenshot = save_screenshot(page, "photo-verdict.png", say)
     with service.client(service.alice) as c:
         job = c.get(f"/photos/{job_id}").json()
     assert shown_verdict == job["verdict"]
@@ -63,32 +84,19 @@ def test_page_uploads_a_photo_and_shows_the_verdict_and_annotated_picture(servic
 
 
 def test_page_uploads_an_application_zip(service, tmp_path, say):
-    sync_playwright = playwright_or_skip()
     package = tmp_path / "application.zip"
     package.write_bytes(make_zip({"form.csv": SPECIMEN_FORM.encode(),
                                   "passport.jpg": require_shared(PASSPORT_TD3).read_bytes(),
                                   "selfie.jpg": require_shared(OBAMA).read_bytes()}))
-    shots = Path(tempfile.mkdtemp(prefix="kyc-service-browser-"))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(service.url + "/")
-            page.fill("#api-key", service.alice)
-            page.set_input_files("#package-file", str(package))
-            with page.expect_response(lambda r: r.url.endswith("/applications") and r.request.method == "POST") as posted:
-                page.click("#application-submit")
-            assert posted.value.status == 202
-            page.wait_for_function("document.body.dataset.state === 'done'", timeout=120_000)
-            job_id = page.inner_text("#job-id")
-            shown_verdict = page.inner_text("#verdict")
-            shown_reasons = page.locator("#reasons li code").all_inner_texts()
-            assert page.is_hidden("#annotated")
-            screenshot = shots / "application-verdict.png"
-            page.screenshot(path=str(screenshot), full_page=True)
-            say(f"screenshot: {screenshot}")
-        finally:
-            browser.close()
+    with signed_in_page(service, 900) as page:
+        page.set_input_files("#package-file", str(package))
+        assert post_from(page, "/applications", "#application-submit").status == 202
+        wait_done(page)
+        job_id = page.inner_text("#job-id")
+        shown_verdict = page.inner_text("#verdict")
+        shown_reasons = page.locator("#reasons li code").all_inner_texts()
+        assert page.is_hidden("#annotated")
+        save_screenshot(page, "application-verdict.png", say)
     with service.client(service.alice) as c:
         job = c.get(f"/applications/{job_id}").json()
     assert shown_verdict == job["verdict"] == "rejected"
@@ -98,28 +106,15 @@ def test_page_uploads_an_application_zip(service, tmp_path, say):
 def test_page_uploads_a_cheque_and_shows_the_verdict_and_failing_checks(service, say):
     from test_cheques import AS_OF, TEMPLATE
     cheque = require_shared(TEMPLATE)
-    sync_playwright = playwright_or_skip()
-    shots = Path(tempfile.mkdtemp(prefix="kyc-service-browser-"))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1100, "height": 900})
-            page.goto(service.url + "/")
-            page.fill("#api-key", service.alice)
-            page.set_input_files("#cheque-file", str(cheque))
-            page.fill("#cheque-as-of", AS_OF)
-            with page.expect_response(lambda r: r.url.endswith("/cheques") and r.request.method == "POST") as posted:
-                page.click("#cheque-submit")
-            assert posted.value.status == 202
-            page.wait_for_function("document.body.dataset.state === 'done'", timeout=120_000)
-            job_id = page.inner_text("#job-id")
-            shown_verdict = page.inner_text("#verdict")
-            shown_checks = page.locator("#reasons li code").all_inner_texts()
-            screenshot = shots / "cheque-verdict.png"
-            page.screenshot(path=str(screenshot), full_page=True)
-            say(f"screenshot: {screenshot}")
-        finally:
-            browser.close()
+    with signed_in_page(service, 900) as page:
+        page.set_input_files("#cheque-file", str(cheque))
+        page.fill("#cheque-as-of", AS_OF)
+        assert post_from(page, "/cheques", "#cheque-submit").status == 202
+        wait_done(page)
+        job_id = page.inner_text("#job-id")
+        shown_verdict = page.inner_text("#verdict")
+        shown_checks = page.locator("#reasons li code").all_inner_texts()
+        save_screenshot(page, "cheque-verdict.png", say)
     with service.client(service.alice) as c:
         job = c.get(f"/cheques/{job_id}").json()
     assert job["as_of"] == AS_OF  # the date field reached the API
