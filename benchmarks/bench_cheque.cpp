@@ -7,22 +7,17 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <random>
 #include <kyc/kyc.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
+
 namespace {
 
-std::string shared_dir() {
-  const char* env = std::getenv("KYC_SHARED");
-  return env ? env : KYC_DEFAULT_SHARED_DIR;
-}
-
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using kyc_bench::read_bytes;
+using kyc_bench::shared_dir;
 
 const kyc::ChequeReader& reader() {
   static const kyc::ChequeReader instance([] {

@@ -9,12 +9,11 @@
 #include "document/cheque/printed_fields.hpp"
 #include "document/ocr/tesseract.hpp"
 
+#include "bench_support.hpp"
+
 namespace {
 
-std::string shared_dir() {
-  const char* env = std::getenv("KYC_SHARED");
-  return (env != nullptr && *env != '\0') ? env : KYC_DEFAULT_SHARED_DIR;
-}
+using kyc_bench::shared_dir;
 
 void BM_ReadPrintedChequeFields(benchmark::State& state) {
   const cv::Mat cheque =

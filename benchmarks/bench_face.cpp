@@ -15,12 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
+
 namespace {
 
-std::string shared_dir() {
-  const char* env = std::getenv("KYC_SHARED");
-  return env ? env : KYC_DEFAULT_SHARED_DIR;
-}
+using kyc_bench::shared_dir;
 
 double rss_mb() {
   std::ifstream status("/proc/self/status");

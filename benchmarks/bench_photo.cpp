@@ -14,17 +14,17 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
+
 namespace {
 
-std::string shared_dir() {
-  const char* env = std::getenv("KYC_SHARED");
-  return env ? env : KYC_DEFAULT_SHARED_DIR;
-}
+using kyc_bench::shared_dir;
 
 // The portrait's head and shoulders, square, at 600x600.
 cv::Mat photo_600() {
   const std::string path =
-      shared_dir() + "/data/faces/face_recognition/examples/knn_examples/train/alex_lacamoire/img1.jpg";
+      shared_dir() +
+      "/data/faces/face_recognition/examples/knn_examples/train/alex_lacamoire/img1.jpg";
   const cv::Mat image = cv::imread(path, cv::IMREAD_COLOR);
   if (image.empty()) {
     std::fprintf(stderr, "missing test photo %s (set KYC_SHARED)\n", path.c_str());
